@@ -1,0 +1,42 @@
+# Thin wrappers; every target sets up .venv from requirements.txt first (nothing else needs installing).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.requirements.sha256
+CACHE  := _build/.jupyter_cache
+# Everything a chapter's output depends on besides its own cell text (the cache keys on cell text only).
+DEPS   := requirements.txt _config.yml pyproject.toml $(shell find kx_helpers -name '*.py' 2>/dev/null | sort)
+
+.PHONY: book test lab bench check-html lint clean venv
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@sha256sum requirements.txt pyproject.toml > $(STAMP)
+
+## book: build the HTML book into _build/html, executing every chapter (cached; warnings are errors)
+book: venv
+	@mkdir -p _build
+	@new=$$(cat $(DEPS) | sha256sum | cut -d' ' -f1); old=$$(cat _build/.deps.sha256 2>/dev/null); \
+	if [ "$$new" != "$$old" ]; then \
+	  echo "kx_helpers, requirements or config changed: clearing the execution cache"; \
+	  rm -rf $(CACHE) _build/html _build/jupyter_execute _build/.doctrees; fi; \
+	echo "$$new" > _build/.deps.sha256
+	$(BIN)/jupyter-book build . --path-output . -W -n --keep-going
+
+## test: every chapter through nbval, plus the unit tests (parallel)
+test: venv
+	$(BIN)/python -m pytest
+
+## lab: open JupyterLab; chapters (.md) open as notebooks through jupytext
+lab: venv
+	$(BIN)/jupyter lab --notebook-dir=book
+
+lint: venv
+	$(BIN)/ruff check kx_helpers tests
+
+clean:
+	rm -rf _build

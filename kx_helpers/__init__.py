@@ -1,0 +1,35 @@
+"""kx_helpers: what the chapters of the Scientific Spaces notes share.
+
+* :mod:`kx_helpers.checks` — the checking vocabulary (``check_close``, ``check_mc``, ``check_identity``,
+  ``check_true``, ``check_fails``, ``summary``);
+* :mod:`kx_helpers.plotting` — the house style and a few figure verbs;
+* :mod:`kx_helpers.widgets` — ``explore``: live in Jupyter, kernel-free in the HTML book;
+* :mod:`kx_helpers.seeding` — seeded numpy generators and torch set-up.
+
+Importing the package has no side effects (no rcParams change, no torch import).
+"""
+
+from .checks import CheckFailed, check_close, check_fails, check_identity, check_mc, check_true, reset, summary
+from .plotting import PALETTE, covariance_ellipse, figure, set_labels, use_house_style
+from .seeding import rng, torch_setup
+from .widgets import Explorer, explore
+
+__all__ = [
+    "PALETTE",
+    "CheckFailed",
+    "Explorer",
+    "check_close",
+    "check_fails",
+    "check_identity",
+    "check_mc",
+    "check_true",
+    "covariance_ellipse",
+    "explore",
+    "figure",
+    "reset",
+    "rng",
+    "set_labels",
+    "summary",
+    "torch_setup",
+    "use_house_style",
+]

@@ -1,0 +1,185 @@
+"""One house style and a few figure verbs, so chapters read as the science and not as matplotlib.
+
+:func:`use_house_style` is the only place that touches ``rcParams``; every figure it styles has an opaque
+white background, so figures stay readable in the book's dark theme.
+
+Used in: every chapter (``use_house_style``, ``figure``, ``set_labels``); ``covariance_ellipse`` in
+gaussian-divergences and the chapters with 2-D Gaussians.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+__all__ = ["HOUSE_STYLE", "PALETTE", "covariance_ellipse", "figure", "house_style", "set_labels", "use_house_style"]
+
+#: Colour cycle of the book (colour-blind safe, Okabe–Ito).
+PALETTE: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+
+#: The rcParams of the house style. Opaque backgrounds are deliberate: the dark theme shows them as cards.
+HOUSE_STYLE: dict[str, Any] = {
+    "figure.figsize": (6.4, 3.6),
+    "figure.dpi": 100,
+    "figure.facecolor": "white",
+    "axes.facecolor": "white",
+    "savefig.facecolor": "white",
+    "savefig.transparent": False,
+    "savefig.bbox": "tight",
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "legend.fontsize": 9,
+    "legend.frameon": False,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "lines.linewidth": 1.8,
+    "image.cmap": "viridis",
+    "figure.constrained_layout.use": True,
+    "mathtext.fontset": "cm",
+    "axes.prop_cycle": None,  # filled below (cycler import kept local to this module)
+}
+
+
+def _style() -> dict[str, Any]:
+    from cycler import cycler
+
+    style = dict(HOUSE_STYLE)
+    style["axes.prop_cycle"] = cycler(color=list(PALETTE))
+    return style
+
+
+def use_house_style() -> None:
+    """Switch matplotlib to the house style (call once, in a chapter's import cell).
+
+    Examples
+    --------
+    >>> use_house_style()
+    >>> import matplotlib as mpl; mpl.rcParams["figure.facecolor"]
+    'white'
+    """
+    import matplotlib as mpl
+
+    mpl.rcParams.update(_style())
+
+
+@contextmanager
+def house_style() -> Iterator[None]:
+    """Context manager applying the house style temporarily (used by :func:`kx_helpers.widgets.explore`)."""
+    import matplotlib as mpl
+
+    with mpl.rc_context(_style()):
+        yield
+
+
+def figure(ncols: int = 1, nrows: int = 1, *, width: float = 6.4, height: float | None = None, **kw: Any):
+    """Create a styled pyplot figure with a grid of axes sized for the page column.
+
+    Parameters
+    ----------
+    ncols, nrows : int
+        Grid of panels (positive).
+    width : float
+        Figure width in inches (the page column fits 6.4-9).
+    height : float, optional
+        Figure height; default ``2.9 * nrows + 0.5``.
+    **kw
+        Passed to ``plt.subplots`` (``sharex``, ``sharey``, ...).
+
+    Returns
+    -------
+    (Figure, Axes or ndarray of Axes)
+
+    Raises
+    ------
+    ValueError
+        If ``ncols``/``nrows`` are not positive integers or the size is not positive.
+
+    Examples
+    --------
+    >>> fig, (a, b) = figure(2)
+    """
+    import matplotlib.pyplot as plt
+
+    for name, v in (("ncols", ncols), ("nrows", nrows)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
+            raise ValueError(f"{name} must be a positive integer, got {v!r}")
+    height = 2.9 * nrows + 0.5 if height is None else height
+    if not (np.isfinite(width) and np.isfinite(height) and width > 0 and height > 0):
+        raise ValueError(f"figure size must be positive and finite, got {width} x {height}")
+    return plt.subplots(nrows, ncols, figsize=(width, height), **kw)
+
+
+def set_labels(ax: Any, title: str | None = None, xlabel: str | None = None, ylabel: str | None = None,
+               *, legend: bool | None = None) -> Any:
+    """Title and label an axes; add a legend only when it has more than one labelled artist.
+
+    Returns the axes, so calls can be chained.
+
+    Examples
+    --------
+    >>> fig, ax = figure(); _ = ax.plot([0, 1], label="a")
+    >>> set_labels(ax, "t", "x", "y") is ax
+    True
+    """
+    if title is not None:
+        ax.set_title(title)
+    if xlabel is not None:
+        ax.set_xlabel(xlabel)
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
+    handles, _ = ax.get_legend_handles_labels()
+    if legend or (legend is None and len(handles) > 1):
+        ax.legend()
+    return ax
+
+
+def covariance_ellipse(ax: Any, mean: Sequence[float], cov: Any, nsig: float = 1.0, **kw: Any) -> Any:
+    """Draw the ``nsig``-sigma ellipse ``(x-m)^T C^{-1} (x-m) = nsig^2`` of a 2-D Gaussian.
+
+    Parameters
+    ----------
+    ax : Axes
+    mean : (2,) array_like
+    cov : (2, 2) array_like, symmetric positive definite
+    nsig : float
+        Radius in standard deviations (positive).
+    **kw
+        Line properties (``color``, ``ls``, ``label``...).
+
+    Returns
+    -------
+    Line2D
+
+    Raises
+    ------
+    ValueError
+        If the shapes are wrong, values non-finite, or ``cov`` is not symmetric positive definite.
+
+    Examples
+    --------
+    >>> fig, ax = figure(); line = covariance_ellipse(ax, [0, 0], [[2, 0.5], [0.5, 1]], 2)
+    """
+    m = np.asarray(mean, dtype=float)
+    c = np.asarray(cov, dtype=float)
+    if m.shape != (2,) or c.shape != (2, 2):
+        raise ValueError(f"mean must have shape (2,) and cov (2, 2); got {m.shape} and {c.shape}")
+    if not (np.all(np.isfinite(m)) and np.all(np.isfinite(c))):
+        raise ValueError("mean and cov must be finite")
+    if not np.allclose(c, c.T):
+        raise ValueError("cov must be symmetric")
+    w, v = np.linalg.eigh(c)
+    if w[0] <= 0:
+        raise ValueError(f"cov must be positive definite; smallest eigenvalue is {w[0]:.3g}")
+    if not (np.isfinite(nsig) and nsig > 0):
+        raise ValueError(f"nsig must be positive, got {nsig}")
+    t = np.linspace(0, 2 * np.pi, 181)
+    pts = m[:, None] + nsig * (v * np.sqrt(w)) @ np.vstack([np.cos(t), np.sin(t)])
+    (line,) = ax.plot(pts[0], pts[1], **kw)
+    return line
