@@ -9,7 +9,16 @@
 Importing the package has no side effects (no rcParams change, no torch import).
 """
 
-from .checks import CheckFailed, check_close, check_fails, check_identity, check_mc, check_true, reset, summary
+from .checks import (
+    CheckFailed,
+    check_close,
+    check_fails,
+    check_identity,
+    check_mc,
+    check_true,
+    reset,
+    summary,
+)
 from .plotting import PALETTE, covariance_ellipse, figure, set_labels, use_house_style
 from .seeding import rng, torch_setup
 from .widgets import Explorer, explore
