@@ -2,16 +2,24 @@
 
 The MyST source is converted to a notebook in memory by jupytext, so no ``.ipynb`` is ever written to the
 tree. Each code cell is one test item; a chapter's items run in one kernel on one worker
-(``--dist loadscope``). At the end, a table gives each chapter's total execution time.
+(``--dist loadscope``). After its last cell, each chapter has one more item, ``time budget``, which fails when
+the chapter (kernel start included) took longer than its budget: 30 s, or less if its front matter says
+``kx: {budget: 20}``. At the end, a table gives each chapter's total execution time.
+
+This module is loaded as a plugin (``-p tests.conftest`` in pyproject.toml), so that ``pytest book/...``
+collects chapters too; a conftest alone is scoped to its own directory.
 """
 
 from __future__ import annotations
 
+import os
+import time
 from collections import defaultdict
 from pathlib import Path
 
 import jupytext
 import nbformat
+import pytest
 import nbval.plugin
 from nbval.plugin import IPyNbFile
 
@@ -40,8 +48,13 @@ class _JupytextReader:
         return getattr(nbformat, name)
 
 
+DEFAULT_BUDGET_S = 30.0
+
+
 class MystNotebook(IPyNbFile):
     """nbval's notebook collector, reading the MyST source through jupytext (no .ipynb on disk)."""
+
+    started: float | None = None
 
     def collect(self):
         nb = jupytext.read(self.path, fmt="md:myst")
@@ -50,6 +63,43 @@ class MystNotebook(IPyNbFile):
             yield from super().collect()
         finally:
             nbval.plugin.nbformat = nbformat
+        budget = min(float(nb.metadata.get("kx", {}).get("budget", DEFAULT_BUDGET_S)), DEFAULT_BUDGET_S)
+        # On a machine shared with other heavy jobs, KX_BUDGET_SCALE (default 1) stretches every budget.
+        budget *= float(os.environ.get("KX_BUDGET_SCALE", "1"))
+        yield TimeBudget.from_parent(self, name="time budget", budget=budget)
+
+    def setup(self):
+        self.started = time.perf_counter()
+        super().setup()
+
+
+class TimeBudget(pytest.Item):
+    """Fails when the chapter's run (kernel start to last cell) exceeded its time budget."""
+
+    def __init__(self, *, budget: float, **kwargs):
+        super().__init__(**kwargs)
+        self.budget = budget
+
+    def runtest(self):
+        started = self.parent.started
+        if started is None:
+            pytest.skip("the chapter did not run")
+        elapsed = time.perf_counter() - started
+        if elapsed > self.budget:
+            raise TimeBudgetExceeded(f"{self.parent.path.name} took {elapsed:.1f} s, over its budget of "
+                                     f"{self.budget:.0f} s: find the slow cell with --durations")
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, TimeBudgetExceeded):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, None, f"{self.parent.path.name}: time budget {self.budget:.0f} s"
+
+
+class TimeBudgetExceeded(Exception):
+    """A chapter ran longer than its budget."""
 
 
 class ChapterCollector:
