@@ -7,7 +7,7 @@ CACHE  := _build/.jupyter_cache
 # Everything a chapter's output depends on besides its own cell text (the cache keys on cell text only).
 DEPS   := requirements.txt _config.yml pyproject.toml $(shell find kx_helpers -name '*.py' 2>/dev/null | sort)
 
-.PHONY: book test lab bench check-html lint clean venv
+.PHONY: book test lab bench lint clean venv
 
 venv: $(STAMP)
 
@@ -40,3 +40,7 @@ lint: venv
 
 clean:
 	rm -rf _build
+
+## bench: per-chapter times (median of 3 fresh kernels), page weights, explorer redraws, build/test ratios
+bench: venv
+	$(BIN)/python bench/run.py

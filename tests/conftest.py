@@ -19,8 +19,8 @@ from pathlib import Path
 
 import jupytext
 import nbformat
-import pytest
 import nbval.plugin
+import pytest
 from nbval.plugin import IPyNbFile
 
 ROOT = Path(__file__).resolve().parent.parent
