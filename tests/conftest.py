@@ -114,6 +114,10 @@ class ChapterCollector:
 
 
 def pytest_configure(config):
+    # Chapters run in parallel kernels (one per xdist worker): one BLAS/OpenMP thread each avoids
+    # oversubscribing the cores, which would make the time budgets depend on luck. Kernels inherit this.
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
     if not config.pluginmanager.has_plugin("kx-chapter-collector"):
         config.pluginmanager.register(ChapterCollector(), "kx-chapter-collector")
 
