@@ -1,5 +1,9 @@
 # Thin wrappers; every target sets up .venv from requirements.txt first (nothing else needs installing).
 PYTHON ?= python3
+# Small matrices run fastest single-threaded, and a loaded machine makes threaded BLAS spin: one thread each.
+export OMP_NUM_THREADS ?= 1
+export OPENBLAS_NUM_THREADS ?= 1
+export MKL_NUM_THREADS ?= 1
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.requirements.sha256
@@ -30,6 +34,13 @@ book: venv
 ## test: every chapter through nbval, plus the unit tests (parallel)
 test: venv
 	$(BIN)/python -m pytest
+
+## check-html: open every page of the built book in headless Chromium (offline) and check what a reader sees
+## (tests/test_html.py; needs `make book` first and /usr/bin/chromium, Debian's `chromium` package;
+## KX_HTML_DIR=<dir> checks another build)
+check-html: venv
+	@d=$${KX_HTML_DIR:-_build/html}; test -f $$d/index.html || { echo "no built book in $$d: run 'make book' first"; exit 1; }
+	KX_HTML=1 $(BIN)/python -m pytest tests/test_html.py -n 0
 
 ## lab: open JupyterLab; chapters (.md) open as notebooks through jupytext
 lab: venv
