@@ -41,6 +41,7 @@ class _Record:
     kind: str
     label: str
     detail: str
+    value: float | None = None  # the largest error (check_close) or the z-score (check_mc)
 
 
 _REGISTRY: list[_Record] = []
@@ -64,10 +65,10 @@ def _label(label: Any) -> str:
     return label
 
 
-def _passed(kind: str, label: str, detail: str) -> None:
+def _passed(kind: str, label: str, detail: str, value: float | None = None) -> None:
     if _SILENCED:
         return
-    _REGISTRY.append(_Record(kind, label, detail))
+    _REGISTRY.append(_Record(kind, label, detail, value))
     print(f"✓ {label}: {detail}")
 
 
@@ -103,7 +104,7 @@ def _tolerance(name: str, value: Any) -> float:
     return value
 
 
-def check_close(label: str, got: Any, expected: Any, *, rtol: float = 1e-9, atol: float = 0.0) -> float:
+def check_close(label: str, got: Any, expected: Any, *, rtol: float = 1e-9, atol: float = 0.0) -> None:
     """Assert that ``got`` agrees with ``expected`` within ``atol + rtol * |expected|``, elementwise.
 
     Parameters
@@ -119,8 +120,9 @@ def check_close(label: str, got: Any, expected: Any, *, rtol: float = 1e-9, atol
 
     Returns
     -------
-    float
-        The largest absolute error ``max |got - expected|``.
+    None
+        Nothing, so a cell ending in a check shows only its line; the largest absolute error is recorded
+        (``summary().records[-1].value``).
 
     Raises
     ------
@@ -133,7 +135,6 @@ def check_close(label: str, got: Any, expected: Any, *, rtol: float = 1e-9, atol
     --------
     >>> check_close("pi", 355 / 113, 3.141592653589793, rtol=1e-6)  # doctest: +ELLIPSIS
     ✓ pi: got 3.14159292 expected 3.141592654 (rel err 8.5e-08 ≤ rtol 1e-06)
-    2.667...e-07
     """
     label = _label(label)
     rtol, atol = _tolerance("rtol", rtol), _tolerance("atol", atol)
@@ -162,8 +163,7 @@ def check_close(label: str, got: Any, expected: Any, *, rtol: float = 1e-9, atol
         detail = f"got {_fmt_any(g)} expected {_fmt_any(e)} (rel err {rel:.2g} ≤ {tol})"
     else:
         detail = f"{g.size} values agree, max |err| {max_err:.2g} (rel {rel:.2g}; {tol})"
-    _passed("close", label, detail)
-    return max_err
+    _passed("close", label, detail, max_err)
 
 
 def _fmt_any(x: Any) -> str:
@@ -173,7 +173,7 @@ def _fmt_any(x: Any) -> str:
     return _fmt(x)
 
 
-def check_mc(label: str, samples: Any, expected: float, *, z: float = 5.0) -> float:
+def check_mc(label: str, samples: Any, expected: float, *, z: float = 5.0) -> None:
     """Assert that the mean of i.i.d. ``samples`` is within ``z`` standard errors of ``expected``.
 
     Parameters
@@ -190,8 +190,8 @@ def check_mc(label: str, samples: Any, expected: float, *, z: float = 5.0) -> fl
 
     Returns
     -------
-    float
-        The z-score ``(mean - expected) / se``.
+    None
+        The z-score ``(mean - expected) / se`` is printed and recorded (``summary().records[-1].value``).
 
     Raises
     ------
@@ -205,7 +205,6 @@ def check_mc(label: str, samples: Any, expected: float, *, z: float = 5.0) -> fl
     >>> x = np.random.default_rng(0).normal(size=10_000)
     >>> check_mc("mean of N(0,1)", x, 0.0)  # doctest: +ELLIPSIS
     ✓ mean of N(0,1): ... ± ... (z = ...)
-    ...
     """
     label = _label(label)
     z = _tolerance("z", z)
@@ -225,8 +224,7 @@ def check_mc(label: str, samples: Any, expected: float, *, z: float = 5.0) -> fl
     detail = f"mean {_fmt(mean)} ± {se:.2g} (n = {x.size}) vs {_fmt(e)} (z = {score:+.2f}, limit ±{z:g})"
     if abs(score) > z:
         raise CheckFailed(f"check '{label}' failed: {detail}")
-    _passed("monte carlo", label, detail)
-    return score
+    _passed("monte carlo", label, detail, score)
 
 
 def check_identity(label: str, expr: Any, rhs: Any = None) -> None:
@@ -316,7 +314,7 @@ def check_true(label: str, condition: Any, detail: str = "") -> None:
     _passed("property", label, detail or "holds")
 
 
-def check_fails(label: str, fn: Callable[[], Any]) -> str:
+def check_fails(label: str, fn: Callable[[], Any]) -> None:
     """Negative control: assert that ``fn()`` is rejected by a check.
 
     ``fn`` runs a plausible wrong variant of the result (a missing factor, a wrong sign, the naive
@@ -332,8 +330,8 @@ def check_fails(label: str, fn: Callable[[], Any]) -> str:
 
     Returns
     -------
-    str
-        The rejection message of the inner check.
+    None
+        The rejection message of the inner check is printed and kept in the summary.
 
     Raises
     ------
@@ -347,7 +345,6 @@ def check_fails(label: str, fn: Callable[[], Any]) -> str:
     >>> check_fails("22/7 is not pi to 1e-6", lambda: check_close("pi", 22 / 7, np.pi, rtol=1e-6))
     ... # doctest: +ELLIPSIS
     ✓ 22/7 is not pi to 1e-6: rejected — check 'pi' failed: got 3.142857143, ...
-    "check 'pi' failed: ..."
     """
     label = _label(label)
     if not callable(fn):
@@ -362,7 +359,6 @@ def check_fails(label: str, fn: Callable[[], Any]) -> str:
     finally:
         _SILENCED.pop()
     _passed("negative control", label, f"rejected — {message}")
-    return message
 
 
 @dataclass(frozen=True)

@@ -117,16 +117,17 @@ def figure(ncols: int = 1, nrows: int = 1, *, width: float = 6.4, height: float 
 
 
 def set_labels(ax: Any, title: str | None = None, xlabel: str | None = None, ylabel: str | None = None,
-               *, legend: bool | None = None) -> Any:
+               *, legend: bool | None = None) -> None:
     """Title and label an axes; add a legend only when it has more than one labelled artist.
 
-    Returns the axes, so calls can be chained.
+    Returns None, so a cell that ends with it shows only the figure.
 
     Examples
     --------
     >>> fig, ax = figure(); _ = ax.plot([0, 1], label="a")
-    >>> set_labels(ax, "t", "x", "y") is ax
-    True
+    >>> set_labels(ax, "t", "x", "y")
+    >>> ax.get_title()
+    't'
     """
     if title is not None:
         ax.set_title(title)
@@ -137,7 +138,6 @@ def set_labels(ax: Any, title: str | None = None, xlabel: str | None = None, yla
     handles, _ = ax.get_legend_handles_labels()
     if legend or (legend is None and len(handles) > 1):
         ax.legend()
-    return ax
 
 
 def covariance_ellipse(ax: Any, mean: Sequence[float], cov: Any, nsig: float = 1.0, **kw: Any) -> Any:

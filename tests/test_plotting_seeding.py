@@ -44,7 +44,7 @@ def test_figure_grid_and_bad_sizes():
 def test_set_labels_adds_legend_only_for_several_lines():
     fig, ax = kx.figure()
     ax.plot([0, 1], label="one")
-    kx.set_labels(ax, "t", "x", "y")
+    assert kx.set_labels(ax, "t", "x", "y") is None
     assert ax.get_legend() is None and ax.get_title() == "t" and ax.get_xlabel() == "x"
     ax.plot([1, 0], label="two")
     kx.set_labels(ax)
