@@ -1,7 +1,7 @@
 """kx_helpers: what the chapters of the Scientific Spaces notes share.
 
-* :mod:`kx_helpers.checks` — the checking vocabulary (``check_close``, ``check_mc``, ``check_identity``,
-  ``check_true``, ``check_fails``, ``summary``);
+* :mod:`kx_helpers.checks` — the checking vocabulary (``check_close``, ``check_quoted``, ``check_mc``,
+  ``check_identity``, ``check_true``, ``check_fails``, ``summary``);
 * :mod:`kx_helpers.plotting` — the house style and a few figure verbs;
 * :mod:`kx_helpers.widgets` — ``explore``: live in Jupyter, kernel-free in the HTML book;
 * :mod:`kx_helpers.seeding` — seeded numpy generators and torch set-up.
@@ -15,6 +15,7 @@ from .checks import (
     check_fails,
     check_identity,
     check_mc,
+    check_quoted,
     check_true,
     reset,
     summary,
@@ -31,6 +32,7 @@ __all__ = [
     "check_fails",
     "check_identity",
     "check_mc",
+    "check_quoted",
     "check_true",
     "covariance_ellipse",
     "explore",

@@ -26,6 +26,7 @@ __all__ = [
     "check_fails",
     "check_identity",
     "check_mc",
+    "check_quoted",
     "check_true",
     "reset",
     "summary",
@@ -171,6 +172,57 @@ def _fmt_any(x: Any) -> str:
     if isinstance(x, complex):
         return f"{_fmt(x.real)}{x.imag:+.10g}j"
     return _fmt(x)
+
+
+def check_quoted(label: str, got: Any, quoted: str) -> None:
+    """Assert that ``got`` rounds to a value quoted in text: within half a unit of its last digit.
+
+    Reference values copied from an article or a table are rounded; the honest tolerance is the rounding
+    itself, half a unit in the last quoted digit (``"0.110661"`` allows ±5e-7, ``"2.9e-9"`` allows ±5e-11).
+
+    Parameters
+    ----------
+    label : str
+        What is being compared.
+    got : float
+        The computed value (a real scalar).
+    quoted : str
+        The reference exactly as printed, in decimal or scientific notation.
+
+    Raises
+    ------
+    CheckFailed
+        If ``|got - quoted| > half a unit in the last digit of quoted``.
+    TypeError, ValueError
+        If ``quoted`` is not a string holding a finite decimal number, or ``got`` is not a finite real scalar.
+
+    Examples
+    --------
+    >>> check_quoted("π to six decimals", 3.14159265, "3.141593")
+    ✓ π to six decimals: got 3.14159265 rounds to the quoted 3.141593 (|err| 3.5e-07 ≤ 5e-07)
+    """
+    from decimal import Decimal, InvalidOperation
+
+    label = _label(label)
+    if not isinstance(quoted, str):
+        raise TypeError(f"quoted must be the value as printed (a string), got {type(quoted).__name__}")
+    try:
+        ref = Decimal(quoted.strip())
+    except InvalidOperation:
+        raise ValueError(f"quoted must be a decimal number, got {quoted!r}") from None
+    if not ref.is_finite():
+        raise ValueError(f"quoted must be finite, got {quoted!r}")
+    g = _as_float_array("got", got)
+    if g.ndim != 0 or np.iscomplexobj(g):
+        raise ValueError(f"got must be a real scalar, got shape {g.shape} and dtype {g.dtype}")
+    half = 0.5 * 10.0 ** ref.as_tuple().exponent
+    err = abs(float(g) - float(ref))
+    # a few ulps of slack: the comparison itself is done in floating point
+    if err > half + 4 * np.spacing(abs(float(ref))):
+        raise CheckFailed(f"check '{label}' failed: got {_fmt(float(g))}, which does not round to the quoted "
+                          f"{quoted}: |err| = {err:.3g} > {half:.1g} (half a unit in its last digit)")
+    _passed("quoted", label, f"got {_fmt(float(g))} rounds to the quoted {quoted} (|err| {err:.2g} ≤ {half:.1g})",
+            err)
 
 
 def check_mc(label: str, samples: Any, expected: float, *, z: float = 5.0) -> None:

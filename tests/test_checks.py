@@ -192,3 +192,27 @@ def test_failed_checks_are_not_recorded():
         kx.check_true("fails", False)
     kx.check_true("passes", True)
     assert [r.label for r in kx.summary().records] == ["passes"]
+
+
+# -- check_quoted ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("quoted", "half"), [("0.110661", 5e-7), ("-2.7590027", 5e-8), ("2.9e-9", 5e-11),
+                                              ("722", 0.5), ("1.50", 5e-3)])
+def test_check_quoted_allows_exactly_half_a_unit(quoted, half):
+    ref = float(quoted)
+    kx.check_quoted("inside", ref + 0.9 * half, quoted)
+    kx.check_quoted("inside", ref - 0.9 * half, quoted)
+    with pytest.raises(CheckFailed, match="does not round to the quoted"):
+        kx.check_quoted("outside", ref + 1.2 * half, quoted)
+
+
+@given(x=st.floats(-1e6, 1e6), digits=st.integers(0, 8))
+def test_check_quoted_accepts_its_own_rounding(x, digits):
+    kx.check_quoted("rounded", x, f"{x:.{digits}f}")
+
+
+@pytest.mark.parametrize(("got", "quoted", "exc"), [(1.0, 1.0, TypeError), (1.0, "abc", ValueError),
+                                                    (1.0, "nan", ValueError), ([1.0, 2.0], "1.0", ValueError),
+                                                    (float("inf"), "1.0", ValueError)])
+def test_check_quoted_bad_input(got, quoted, exc):
+    with pytest.raises(exc):
+        kx.check_quoted("bad", got, quoted)
