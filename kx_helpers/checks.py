@@ -116,7 +116,8 @@ def check_close(label: str, got: Any, expected: Any, *, rtol: float = 1e-9, atol
         The computed value and the independent reference. Complex values are compared by modulus of the
         difference. Shapes must be equal after ``np.asarray`` (a scalar ``expected`` is broadcast).
     rtol, atol : float
-        Relative and absolute tolerance, both ``>= 0`` and not both zero. State in the chapter why the
+        Relative and absolute tolerance, both ``>= 0`` and not both zero; they add up, as in
+        ``numpy.isclose``, so for a purely absolute tolerance pass ``rtol=0``. State in the chapter why the
         tolerance is what it is (rounding, truncation, quadrature error ...).
 
     Returns

@@ -118,7 +118,7 @@ def figure(ncols: int = 1, nrows: int = 1, *, width: float = 6.4, height: float 
 
 def set_labels(ax: Any, title: str | None = None, xlabel: str | None = None, ylabel: str | None = None,
                *, legend: bool | None = None) -> None:
-    """Title and label an axes; add a legend only when it has more than one labelled artist.
+    """Title and label an axes; add a legend when it has several labelled artists and none yet.
 
     Returns None, so a cell that ends with it shows only the figure.
 
@@ -136,8 +136,8 @@ def set_labels(ax: Any, title: str | None = None, xlabel: str | None = None, yla
     if ylabel is not None:
         ax.set_ylabel(ylabel)
     handles, _ = ax.get_legend_handles_labels()
-    if legend or (legend is None and len(handles) > 1):
-        ax.legend()
+    if legend or (legend is None and len(handles) > 1 and ax.get_legend() is None):
+        ax.legend()  # a legend the chapter already placed (loc, ncol) is left alone
 
 
 def covariance_ellipse(ax: Any, mean: Sequence[float], cov: Any, nsig: float = 1.0, **kw: Any) -> Any:

@@ -49,6 +49,12 @@ def test_set_labels_adds_legend_only_for_several_lines():
     ax.plot([1, 0], label="two")
     kx.set_labels(ax)
     assert ax.get_legend() is not None
+    fig, ax = kx.figure()
+    ax.plot([0, 1], label="one")
+    ax.plot([1, 0], label="two")
+    placed = ax.legend(loc="lower left", ncol=2)
+    kx.set_labels(ax, "t")
+    assert ax.get_legend() is placed  # a placed legend is kept
 
 
 def test_covariance_ellipse_lies_on_the_level_set():

@@ -26,6 +26,9 @@ def test_params_from_ranges_and_options():
     assert omega.label == "ω" and omega.default == pytest.approx(1.2) and len(omega.values) == 26
     assert omega.text(1.2) == "1.2" and sign.default == "+" and not sign.numeric_range
     assert kx.explore(draw_line, omega=(0, 10, 1)).params[0].values == tuple(range(11))
+    assert kx.explore(draw_line, omega=([1, 10, 100], 10)).params[0].default == 10
+    with pytest.raises(ValueError, match="not one of its options"):
+        kx.explore(draw_line, omega=([1, 10, 100], 5))
 
 
 def test_render_png_is_a_png_and_changes_with_the_parameter():
