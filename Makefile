@@ -11,7 +11,7 @@ CACHE  := _build/.jupyter_cache
 # Everything a chapter's output depends on besides its own cell text (the cache keys on cell text only).
 DEPS   := requirements.txt _config.yml pyproject.toml $(shell find kx_helpers book/_ext -name "*.py" 2>/dev/null | sort)
 
-.PHONY: book test lab bench lint clean venv
+.PHONY: book test lab bench check-html lint clean venv
 
 venv: $(STAMP)
 

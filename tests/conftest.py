@@ -131,9 +131,11 @@ def pytest_runtest_logreport(report):
         _CHAPTER_TIME[path] += report.duration
 
 
-def pytest_terminal_summary(terminalreporter):
-    if not _CHAPTER_TIME:
+def pytest_terminal_summary(terminalreporter, config):
+    # pytest loads this module twice (as the -p plugin and as tests/conftest.py): print the table once
+    if not _CHAPTER_TIME or getattr(config, "_kx_times_printed", False):
         return
+    config._kx_times_printed = True
     tr = terminalreporter
     tr.section("chapter execution times (sum over cells, kernel start included)")
     for path, secs in sorted(_CHAPTER_TIME.items(), key=lambda kv: -kv[1]):
