@@ -54,4 +54,4 @@ clean:
 
 ## bench: per-chapter times (median of 3 fresh kernels), page weights, explorer redraws, build/test ratios
 bench: venv
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
