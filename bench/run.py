@@ -96,8 +96,12 @@ def page_weight(path: Path) -> int | None:
 
 
 def timed(cmd: list[str]) -> float:
+    """Wall time of a command; a failing command is reported (with its log tail), never timed as a success."""
     t0 = time.perf_counter()
-    subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-20:])
+        raise SystemExit(f"bench: {' '.join(cmd)} failed (exit {proc.returncode}):\n{tail}")
     return time.perf_counter() - t0
 
 

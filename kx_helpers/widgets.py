@@ -203,9 +203,10 @@ class Explorer:
             axes[i] = _grid(p, n, self._static.get(p.name))
             budget, left = max(1.0, budget / len(axes[i])), left - 1
         total = math.prod(len(a) for a in axes)
-        if total > 4 * self.max_frames:
-            raise ValueError(f"the static grid has {total} frames, more than 4 × max_frames = {4 * self.max_frames}; "
-                             "pass fewer static values")
+        limit = 4 * max(self.max_frames, 2 ** len(self.params))  # the automatic grid takes >= 2 values each
+        if total > limit:
+            raise ValueError(f"the static grid has {total} frames, more than the limit {limit} "
+                             f"(4 × max_frames = {4 * self.max_frames}); pass fewer static values")
         return list(itertools.product(*axes))
 
     def frames(self) -> tuple[list[str], list[int], list[tuple[Any, ...]]]:

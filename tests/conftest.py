@@ -17,6 +17,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+import hypothesis
 import jupytext
 import nbformat
 import nbval.plugin
@@ -111,6 +112,11 @@ class ChapterCollector:
         if is_chapter(file_path):
             return MystNotebook.from_parent(parent, path=file_path)
         return None
+
+
+# Property tests explore the same examples on every run: a red CI run must be reproducible.
+hypothesis.settings.register_profile("kx", derandomize=True, deadline=None)
+hypothesis.settings.load_profile("kx")
 
 
 def pytest_configure(config):

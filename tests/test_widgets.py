@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import kx_helpers as kx
@@ -77,6 +77,7 @@ def test_static_values_override_and_default_is_kept():
     budget=st.integers(1, 60),
 )
 @settings(max_examples=60, deadline=None)
+@example(counts=[2, 2, 2], budget=1)  # found by hypothesis: three parameters on a budget of one frame
 def test_frame_grid_respects_the_budget_and_includes_defaults(counts, budget):
     params = {f"p{i}": (0, n - 1, 1, n // 3) for i, n in enumerate(counts)}
     ex = kx.explore(lambda fig, **kw: None, max_frames=budget, **params)
