@@ -214,13 +214,15 @@ class Explorer:
         if self._frames is None:
             grid = self.static_grid()
             names = [p.name for p in self.params]
-            if self._positions is None:
-                self.render_png(palette=False)  # lay out the figure at the defaults first
+            # Render the defaults first (the grid always holds them): that render fixes the layout.
+            default = tuple(p.default for p in self.params)
+            order = [default] + [pt for pt in grid if pt != default]
+            pngs = {pt: self.render_png(palette=True, **dict(zip(names, pt, strict=True))) for pt in order}
             unique: list[str] = []
             seen: dict[str, int] = {}
             index: list[int] = []
             for point in grid:
-                png = self.render_png(palette=True, **dict(zip(names, point, strict=True)))
+                png = pngs[point]
                 key = hashlib.sha1(png).hexdigest()
                 if key not in seen:
                     seen[key] = len(unique)
