@@ -2,9 +2,18 @@
 
 The MyST source is converted to a notebook in memory by jupytext, so no ``.ipynb`` is ever written to the
 tree. Each code cell is one test item; a chapter's items run in one kernel on one worker
-(``--dist loadscope``). After its last cell, each chapter has one more item, ``time budget``, which fails when
-the chapter (kernel start included) took longer than its budget: 30 s, or less if its front matter says
-``kx: {budget: 20}``. At the end, a table gives each chapter's total execution time.
+(``--dist loadscope``). Around the chapter's cells the harness adds four items of its own:
+
+* ``forbid unseeded randomness`` (first, in the kernel): ``kx_helpers.seeding.forbid_unseeded()``, so a
+  draw from an unseeded generator (``np.random.default_rng()``, ``np.random.normal``, ``random.random`` …)
+  fails the cell that makes it;
+* ``verify seeded`` (after the last cell, in the kernel): fails if torch drew without ``torch.manual_seed``;
+* ``explorer redraws`` (in the kernel): the chapter's explorers redraw on recycled axes exactly as on fresh
+  ones (``kx_helpers.widgets.verify_redraws``);
+* ``time budget``: fails when the chapter (kernel start included) took longer than its budget: 30 s, or less
+  if its front matter says ``kx: {budget: 20}``.
+
+At the end, a table gives each chapter's total execution time.
 
 This module is loaded as a plugin (``-p tests.conftest`` in pyproject.toml), so that ``pytest book/...``
 collects chapters too; a conftest alone is scoped to its own directory.
@@ -22,7 +31,7 @@ import jupytext
 import nbformat
 import nbval.plugin
 import pytest
-from nbval.plugin import IPyNbFile
+from nbval.plugin import IPyNbCell, IPyNbFile
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
@@ -61,13 +70,26 @@ class MystNotebook(IPyNbFile):
         nb = jupytext.read(self.path, fmt="md:myst")
         nbval.plugin.nbformat = _JupytextReader(nb)  # nbval's collect() calls nbformat.read(path)
         try:
-            yield from super().collect()
+            cells = list(super().collect())
         finally:
             nbval.plugin.nbformat = nbformat
+        yield self._harness_cell("forbid unseeded randomness", -1,
+                                 "import kx_helpers.seeding\nkx_helpers.seeding.forbid_unseeded()")
+        yield from cells
+        yield self._harness_cell("verify seeded", len(cells),
+                                 "import kx_helpers.seeding\nkx_helpers.seeding.verify_seeded()")
+        yield self._harness_cell("explorer redraws", len(cells) + 1,
+                                 "import kx_helpers.widgets\n"
+                                 "assert kx_helpers.widgets.verify_redraws() >= 1, 'the chapter shows no explorer'")
         budget = min(float(nb.metadata.get("kx", {}).get("budget", DEFAULT_BUDGET_S)), DEFAULT_BUDGET_S)
         # On a machine shared with other heavy jobs, KX_BUDGET_SCALE (default 1) stretches every budget.
         budget *= float(os.environ.get("KX_BUDGET_SCALE", "1"))
         yield TimeBudget.from_parent(self, name="time budget", budget=budget)
+
+    def _harness_cell(self, name: str, number: int, source: str) -> IPyNbCell:
+        """A cell the harness runs in the chapter's kernel (not part of the chapter)."""
+        return IPyNbCell.from_parent(self, name=name, cell_num=number, cell=nbformat.v4.new_code_cell(source),
+                                     options=defaultdict(bool, check=False))
 
     def setup(self):
         self.started = time.perf_counter()
