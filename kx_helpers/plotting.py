@@ -34,6 +34,9 @@ HOUSE_STYLE: dict[str, Any] = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.titlesize": 11,
+    # Titles at a fixed height: matplotlib otherwise lays out the x tick labels once more per axes to see
+    # whether they reach the top (they never do here: no top ticks) — about a tenth of an explorer redraw.
+    "axes.titley": 1.0,
     "axes.labelsize": 10,
     "legend.fontsize": 9,
     "legend.frameon": False,

@@ -11,6 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import kx_helpers as kx
+import kx_helpers.widgets
 
 
 def draw_line(fig, omega, sign="+"):
@@ -121,3 +122,97 @@ def test_explore_bad_input(kwargs, exc, msg):
 def test_explore_needs_a_callable():
     with pytest.raises(TypeError, match="draw must be callable"):
         kx.explore("draw", omega=(0, 1, 0.1))
+
+
+def draw_tricky(fig, a, style):
+    """A draw function that changes its figure's structure with its parameters: everything the recycling
+    of axes between renders must not carry over from one render to the next."""
+    if style == "3d":
+        ax = fig.add_subplot(projection="3d")
+        ax.plot([0, 1], [0, a], [1, 0])
+        return
+    n = 1 if a < 0.5 else 2
+    if style == "shared":  # inner tick labels off, set by subplots() itself
+        axes = np.atleast_1d(fig.subplots(n, 1, sharex=True))
+    else:
+        axes = np.atleast_1d(fig.subplots(1, n))
+    x = np.linspace(0.1, 3, 40)
+    for k, ax in enumerate(axes):
+        ax.plot(x, np.exp(a * x) + k, label="exp")
+        if a > 0.3:
+            ax.set_yscale("log")
+            ax.tick_params(labelsize=6, colors="C1")
+            ax.grid(False)
+            ax.spines["left"].set_visible(False)
+            ax.spines["top"].set_visible(True)
+            ax.set_facecolor("0.9")
+            if style == "plain":
+                ax.set_aspect(0.5, adjustable="datalim")
+        if a > 0.6:
+            for label in ax.get_xticklabels():
+                label.set_rotation(40)
+            ax.set_xticks([0.5, 1.5, 2.5], ["a", "b", "c"])
+            ax.legend()
+            if style != "shared":  # a twin makes the figure non-recyclable; "shared" stays recyclable
+                ax.twinx().plot(x, -x, color="C2")
+        if a > 0.95:
+            ax.axis("off")
+        ax.set_title(f"a = {a:.1f}")
+    if style == "colorbar":
+        im = axes[0].imshow(np.outer(x, x) * a, extent=(0, 3, 0, 3))
+        fig.colorbar(im, ax=axes[-1])
+    if a > 0.8:
+        fig.suptitle("suptitle")
+        fig.text(0.01, 0.01, "note")
+
+
+@pytest.mark.parametrize("style", ["plain", "shared", "colorbar", "3d"])
+def test_recycled_axes_render_exactly_as_fresh_ones(style):
+    """Reusing the previous render's axes (and their ticks) is an optimisation only: going back and forth
+    across settings that change scales, tick styles, legends, twins, colorbars and the number of axes, every
+    render is pixel-identical to one drawn on new axes."""
+    import io
+
+    from PIL import Image
+
+    def explorer(recycle):
+        ex = kx.explore(draw_tricky, a=(0.0, 1.0, 0.1, 0.0), style=[style])
+        ex._recycle = recycle
+        return ex
+
+    fast, fresh = explorer(True), explorer(False)
+    for a in [0.0, 0.4, 0.7, 1.0, 0.9, 0.2, 0.9, 0.4, 0.0, 0.7, 0.1]:
+        images = [np.asarray(Image.open(io.BytesIO(ex.render_png(a=a)))) for ex in (fast, fresh)]
+        assert images[0].shape == images[1].shape and np.array_equal(*images), f"a = {a}: recycled render differs"
+
+
+def test_verify_redraws_passes_and_its_negative_control_fails():
+    ex = kx.explore(draw_tricky, a=(0.0, 1.0, 0.1, 0.0), style=["plain"])
+    assert kx.widgets.verify_redraws([ex, "not an explorer", 3], points=3) == 1
+
+    def draw_peeks(fig, a):  # looks at the figure before drawing: sees the recycled axes
+        fig.text(0.5, 0.5, f"{len(fig.axes)} axes before drawing", ha="center")
+        fig.subplots().plot([0, 1], [0, a])
+
+    peek = kx.explore(draw_peeks, a=(0.0, 1.0, 0.1, 0.0))
+    assert kx.widgets.verify_redraws([peek]) == 1  # a figure text: this figure is never recycled
+
+    def draw_counts(fig, a):
+        ax = fig.subplots()
+        ax.plot([0, 1], [0, a])
+        ax.set_title(f"{len(fig.axes[0].lines)} lines, {len(fig.get_children())} children")
+
+    def draw_remembers(fig, a, _seen=[]):  # noqa: B006 - deliberately stateful, to be caught
+        ax = fig.subplots()
+        _seen.append(ax)
+        ax.set_title(f"{len(set(map(id, _seen)))} distinct axes so far")
+
+    assert kx.widgets.verify_redraws([kx.explore(draw_counts, a=(0.0, 1.0, 0.1))]) == 1
+    with pytest.raises(AssertionError, match="differs from a fresh render"):
+        kx.widgets.verify_redraws([kx.explore(draw_remembers, a=(0.0, 1.0, 0.1))])
+
+
+@pytest.mark.parametrize("points", [0, -1, 1.5, True, "2"])
+def test_verify_redraws_rejects_bad_points(points):
+    with pytest.raises(ValueError, match="points must be a positive integer"):
+        kx.widgets.verify_redraws([], points=points)
