@@ -47,7 +47,7 @@ lab: venv
 	$(BIN)/jupyter lab --notebook-dir=book
 
 lint: venv
-	$(BIN)/ruff check kx_helpers tests
+	$(BIN)/ruff check kx_helpers tests bench
 
 clean:
 	rm -rf _build

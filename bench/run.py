@@ -215,9 +215,9 @@ def main() -> None:
                       f"redraws over 100 ms, the chapter's own `draw()` (its numerics plus creating the artists) "
                       f"takes a median {100 * own:.0f}% of the time; the rest is matplotlib rasterising the "
                       f"figure and encoding the PNG — about {1000 * per_axes:.0f} ms per axes, against a floor of "
-                      f"{1000 * floors[1]:.0f} ms for one bare axes (mostly tick-label and title text). Slowest: " + ", ".join(
-                          f"{n} {1000 * t:.0f} ms ({1000 * d:.0f} in draw(), {a} axes)"
-                          for n, t, d, a in sorted(slow, key=lambda r: -r[1])[:5]) + "."]
+                      f"{1000 * floors[1]:.0f} ms for one bare axes (mostly tick-label and title text). Slowest: "
+                      + ", ".join(f"{n} {1000 * t:.0f} ms ({1000 * d:.0f} in draw(), {a} axes)"
+                                  for n, t, d, a in sorted(slow, key=lambda r: -r[1])[:5]) + "."]
     out = "\n".join(lines) + "\n"
     (ROOT / "bench" / "results.md").write_text(out)
     print(out)
