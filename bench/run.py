@@ -161,12 +161,23 @@ def main() -> None:
         rows.append((path.relative_to(ROOT / "book").with_suffix(""), med, checks, widgets))
         print(f"{med:6.1f} s  {checks:3d} checks  {path.name}", file=sys.stderr, flush=True)
 
-    builds = {}
+    builds: dict[str, float] = {}
     if not args.skip_builds:
+        write(report(args, rows, floor, builds))  # the chapter table is kept even if a build fails below
         shutil.rmtree(ROOT / "_build", ignore_errors=True)
         builds["cold make book"] = timed(["make", "book"])
         builds["cached make book (no change)"] = timed(["make", "book"])
         builds["make test (-n auto)"] = timed(["make", "test"])
+    write(report(args, rows, floor, builds))
+
+
+def write(out: str) -> None:
+    (ROOT / "bench" / "results.md").write_text(out)
+    print(out)
+
+
+def report(args: argparse.Namespace, rows: list, floor: float, builds: dict[str, float]) -> str:
+    """The results table (markdown)."""
 
     floors = {n: matplotlib_floor(n) for n in (1, 2, 3)}
     meds = [r[1] for r in rows]
@@ -218,9 +229,7 @@ def main() -> None:
                       f"{1000 * floors[1]:.0f} ms for one bare axes (mostly tick-label and title text). Slowest: "
                       + ", ".join(f"{n} {1000 * t:.0f} ms ({1000 * d:.0f} in draw(), {a} axes)"
                                   for n, t, d, a in sorted(slow, key=lambda r: -r[1])[:5]) + "."]
-    out = "\n".join(lines) + "\n"
-    (ROOT / "bench" / "results.md").write_text(out)
-    print(out)
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
