@@ -176,12 +176,12 @@ def test_recycled_axes_render_exactly_as_fresh_ones(style):
     from PIL import Image
 
     def explorer(recycle):
-        ex = kx.explore(draw_tricky, a=(0.0, 1.0, 0.1, 0.0), style=[style])
+        ex = kx.explore(draw_tricky, a=(0.0, 1.0, 0.1, 0.0), style=[style], dpi=40)
         ex._recycle = recycle
         return ex
 
     fast, fresh = explorer(True), explorer(False)
-    for a in [0.0, 0.4, 0.7, 1.0, 0.9, 0.2, 0.9, 0.4, 0.0, 0.7, 0.1]:
+    for a in [0.0, 0.4, 0.7, 1.0, 0.2, 0.9, 0.0, 0.7]:  # each structural change, both ways
         images = [np.asarray(Image.open(io.BytesIO(ex.render_png(a=a)))) for ex in (fast, fresh)]
         assert images[0].shape == images[1].shape and np.array_equal(*images), f"a = {a}: recycled render differs"
 
