@@ -11,7 +11,7 @@ CACHE  := _build/.jupyter_cache
 # Everything a chapter's output depends on besides its own cell text (the cache keys on cell text only).
 DEPS   := requirements.txt _config.yml pyproject.toml $(shell find kx_helpers book/_ext -name "*.py" 2>/dev/null | sort)
 
-.PHONY: book test lab bench check-html lint clean venv
+.PHONY: book test portability lab bench check-html lint clean venv
 
 venv: $(STAMP)
 
@@ -31,9 +31,15 @@ book: venv
 	echo "$$new" > _build/.deps.sha256
 	$(BIN)/jupyter-book build . --path-output . -W -n --keep-going
 
-## test: every chapter through nbval, plus the unit tests (parallel)
+## test: every chapter through nbval, plus the unit tests (parallel); the checks' records go where
+## `make portability PORTABILITY_ARGS=--reuse-native` finds them (the plain run is its native variant)
 test: venv
-	$(BIN)/python -m pytest
+	KX_RECORDS=_build/portability/native $(BIN)/python -m pytest
+
+## portability: the whole suite under other BLAS/SIMD kernels and thread counts; fails unless every
+## deterministic check keeps 2x headroom on its tolerance everywhere (tests/harness/portability.py)
+portability: venv
+	$(BIN)/python -m tests.harness.portability $(PORTABILITY_ARGS)
 
 ## check-html: open every page of the built book in headless Chromium (offline) and check what a reader sees
 ## (tests/test_html.py; needs `make book` first and /usr/bin/chromium, Debian's `chromium` package;
@@ -46,8 +52,10 @@ check-html: venv
 lab: venv
 	$(BIN)/jupyter lab --notebook-dir=book
 
+## lint: ruff over the package, the tests, the bench and every chapter's code cells (88 columns)
 lint: venv
 	$(BIN)/ruff check kx_helpers tests bench
+	$(BIN)/python -m tests.harness.lint
 
 clean:
 	rm -rf _build

@@ -1,9 +1,10 @@
 """kx_helpers: what the chapters of the Scientific Spaces notes share.
 
 * :mod:`kx_helpers.checks` — the checking vocabulary (``check_close``, ``check_quoted``, ``check_mc``,
-  ``check_identity``, ``check_true``, ``check_fails``, ``summary``);
+  ``check_identity``, ``check_true``, ``check_fails``, ``summary``; a failed check raises ``CheckFailed``);
 * :mod:`kx_helpers.plotting` — the house style and a few figure verbs;
-* :mod:`kx_helpers.widgets` — ``explore``: live in Jupyter, kernel-free in the HTML book;
+* :mod:`kx_helpers.widgets` — ``explore`` (returns an ``Explorer``): live in Jupyter, kernel-free in the
+  HTML book;
 * :mod:`kx_helpers.seeding` — seeded numpy generators and torch set-up.
 
 Importing the package has no side effects (no rcParams change, no torch import).
@@ -17,10 +18,9 @@ from .checks import (
     check_mc,
     check_quoted,
     check_true,
-    reset,
     summary,
 )
-from .plotting import PALETTE, covariance_ellipse, figure, set_labels, use_house_style
+from .plotting import PALETTE, figure, set_labels, use_house_style
 from .seeding import rng, torch_setup
 from .widgets import Explorer, explore
 
@@ -34,10 +34,8 @@ __all__ = [
     "check_mc",
     "check_quoted",
     "check_true",
-    "covariance_ellipse",
     "explore",
     "figure",
-    "reset",
     "rng",
     "set_labels",
     "summary",

@@ -1,9 +1,14 @@
 """The checking vocabulary of the book.
 
 Every claimed result in a chapter is asserted through one of these functions. Each prints one line on
-success (``✓ label: ...``), raises :class:`CheckFailed` (an :class:`AssertionError`) naming the check, the
-values and the tolerance on failure, and records itself in a per-kernel registry that :func:`summary`
-renders at the end of the chapter.
+success (``✓ label: ...``, wrapped to fit the book's 88-column code width), raises :class:`CheckFailed`
+(an :class:`AssertionError`) naming the check, the values and the tolerance on failure, and records itself
+in a per-kernel registry that :func:`summary` renders at the end of the chapter.
+
+Each record also keeps how much of its tolerance the check used (its ``used`` field): ``max |err| /
+allowed`` for :func:`check_close` and :func:`check_quoted`, ``|z| / limit`` for :func:`check_mc`, and for a
+negative control the rejected check's figure (above 1). A check that passes with ``used`` near 1 passes by
+luck of the arithmetic and may fail on another CPU; the test harness reports these margins.
 
 A chapter runs in its own kernel, so the registry is the chapter's; :func:`reset` clears it by hand.
 
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -28,24 +34,40 @@ __all__ = [
     "check_mc",
     "check_quoted",
     "check_true",
-    "reset",
     "summary",
 ]
 
 
 class CheckFailed(AssertionError):
-    """A check did not hold. The message names the check, the values and the tolerance."""
+    """A check did not hold. The message names the check, the values and the tolerance.
+
+    ``used`` is how much of its tolerance the failing check used (above 1), when it has a tolerance, and
+    ``kind`` the kind of check that failed ("close", "monte carlo" ...).
+    """
+
+    def __init__(self, message: str, used: float | None = None, kind: str | None = None):
+        super().__init__(message)
+        self.used = used
+        self.kind = kind
 
 
 @dataclass(frozen=True)
-class _Record:
+class Record:
+    """One check that passed: what it checked and how close it came to its tolerance."""
+
     kind: str
     label: str
     detail: str
-    value: float | None = None  # the largest error (check_close) or the z-score (check_mc)
+    #: the largest error (check_close, check_quoted) or the z-score (check_mc)
+    value: float | None = None
+    #: fraction of the tolerance used: max |err| / allowed, |z| / limit, or for a negative control the
+    #: rejected check's (above 1); None for checks without a tolerance (identities, properties)
+    used: float | None = None
+    #: for a negative control, the kind of the check that rejected the wrong variant
+    rejected_by: str | None = None
 
 
-_REGISTRY: list[_Record] = []
+_REGISTRY: list[Record] = []
 # While a negative control runs, inner checks are neither printed nor recorded.
 _SILENCED: list[bool] = []
 
@@ -66,11 +88,23 @@ def _label(label: Any) -> str:
     return label
 
 
-def _passed(kind: str, label: str, detail: str, value: float | None = None) -> None:
+#: Printed check lines are wrapped to this width: the book's code column shows about 88 characters.
+WIDTH = 88
+
+
+def _wrap(text: str) -> str:
+    """``text`` as lines of at most :data:`WIDTH` characters, continuation lines indented."""
+    if len(text) <= WIDTH:
+        return text
+    return textwrap.fill(text, WIDTH, subsequent_indent="    ", break_on_hyphens=False)
+
+
+def _passed(kind: str, label: str, detail: str, value: float | None = None,
+            used: float | None = None, rejected_by: str | None = None) -> None:
     if _SILENCED:
         return
-    _REGISTRY.append(_Record(kind, label, detail, value))
-    print(f"✓ {label}: {detail}")
+    _REGISTRY.append(Record(kind, label, detail, value, used, rejected_by))
+    print(_wrap(f"✓ {label}: {detail}"))
 
 
 def _fmt(x: float) -> str:
@@ -149,6 +183,9 @@ def check_close(label: str, got: Any, expected: Any, *, rtol: float = 1e-9, atol
         raise ValueError(f"got has shape {g.shape} but expected has shape {e.shape}")
     err = np.abs(g - e)
     allowed = atol + rtol * np.abs(e)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(err == 0, 0.0, err / allowed)  # allowed == 0 only where rtol alone meets 0
+    used = float(ratio.max())
     max_err = float(err.max())
     scale = float(np.abs(e).max())
     rel = max_err / scale if scale > 0 else math.inf
@@ -159,13 +196,13 @@ def check_close(label: str, got: Any, expected: Any, *, rtol: float = 1e-9, atol
         gi, ei = g[i], e[i]
         raise CheckFailed(
             f"check '{label}' failed{where}: got {_fmt_any(gi)}, expected {_fmt_any(ei)}, "
-            f"|err| = {float(np.abs(gi - ei)):.3g} > allowed {float(allowed[i]):.3g} ({tol})"
+            f"|err| = {float(np.abs(gi - ei)):.3g} > allowed {float(allowed[i]):.3g} ({tol})", used, "close"
         )
     if g.ndim == 0:
         detail = f"got {_fmt_any(g)} expected {_fmt_any(e)} (rel err {rel:.2g} ≤ {tol})"
     else:
         detail = f"{g.size} values agree, max |err| {max_err:.2g} (rel {rel:.2g}; {tol})"
-    _passed("close", label, detail, max_err)
+    _passed("close", label, detail, max_err, used)
 
 
 def _fmt_any(x: Any) -> str:
@@ -199,8 +236,8 @@ def check_quoted(label: str, got: Any, quoted: str) -> None:
 
     Examples
     --------
-    >>> check_quoted("π to six decimals", 3.14159265, "3.141593")
-    ✓ π to six decimals: got 3.14159265 rounds to the quoted 3.141593 (|err| 3.5e-07 ≤ 5e-07)
+    >>> check_quoted("π", 3.14159265, "3.141593")
+    ✓ π: got 3.14159265 rounds to the quoted 3.141593 (|err| 3.5e-07 ≤ 5e-07)
     """
     from decimal import Decimal, InvalidOperation
 
@@ -219,11 +256,13 @@ def check_quoted(label: str, got: Any, quoted: str) -> None:
     half = 0.5 * 10.0 ** ref.as_tuple().exponent
     err = abs(float(g) - float(ref))
     # a few ulps of slack: the comparison itself is done in floating point
-    if err > half + 4 * np.spacing(abs(float(ref))):
+    allowed = half + 4 * np.spacing(abs(float(ref)))
+    if err > allowed:
         raise CheckFailed(f"check '{label}' failed: got {_fmt(float(g))}, which does not round to the quoted "
-                          f"{quoted}: |err| = {err:.3g} > {half:.1g} (half a unit in its last digit)")
+                          f"{quoted}: |err| = {err:.3g} > {half:.1g} (half a unit in its last digit)",
+                          err / allowed, "quoted")
     _passed("quoted", label, f"got {_fmt(float(g))} rounds to the quoted {quoted} (|err| {err:.2g} ≤ {half:.1g})",
-            err)
+            err, err / allowed)
 
 
 def check_mc(label: str, samples: Any, expected: float, *, z: float = 5.0) -> None:
@@ -275,9 +314,10 @@ def check_mc(label: str, samples: Any, expected: float, *, z: float = 5.0) -> No
         raise ValueError("the samples are all equal: a standard error of 0 checks nothing; use check_close")
     score = (mean - e) / se
     detail = f"mean {_fmt(mean)} ± {se:.2g} (n = {x.size}) vs {_fmt(e)} (z = {score:+.2f}, limit ±{z:g})"
+    used = abs(score) / z if z > 0 else math.inf
     if abs(score) > z:
-        raise CheckFailed(f"check '{label}' failed: {detail}")
-    _passed("monte carlo", label, detail, score)
+        raise CheckFailed(f"check '{label}' failed: {detail}", used, "monte carlo")
+    _passed("monte carlo", label, detail, score, used)
 
 
 def check_identity(label: str, expr: Any, rhs: Any = None) -> None:
@@ -326,7 +366,8 @@ def check_identity(label: str, expr: Any, rhs: Any = None) -> None:
         rem = reduce(diff)
         ok = rem == 0
     if not ok:
-        raise CheckFailed(f"check '{label}' failed: the difference simplifies to {sp.sstr(rem)[:300]}, not 0")
+        raise CheckFailed(f"check '{label}' failed: the difference simplifies to {sp.sstr(rem)[:300]}, not 0",
+                          kind="identity")
     shown = f"{sp.sstr(expr)} = {sp.sstr(rhs)}" if rhs is not None else f"{sp.sstr(expr)} = 0"
     _passed("identity", label, shown if len(shown) <= 160 else shown[:157] + "...")
 
@@ -363,7 +404,7 @@ def check_true(label: str, condition: Any, detail: str = "") -> None:
     if not isinstance(detail, str):
         raise TypeError(f"detail must be a string, got {type(detail).__name__}")
     if not bool(condition):
-        raise CheckFailed(f"check '{label}' failed" + (f": {detail}" if detail else ""))
+        raise CheckFailed(f"check '{label}' failed" + (f": {detail}" if detail else ""), kind="property")
     _passed("property", label, detail or "holds")
 
 
@@ -406,19 +447,19 @@ def check_fails(label: str, fn: Callable[[], Any]) -> None:
     try:
         fn()
     except CheckFailed as exc:
-        message = str(exc)
+        message, used, rejected_by = str(exc), exc.used, exc.kind
     else:
         raise CheckFailed(f"negative control '{label}' was NOT rejected: the check accepted the wrong variant")
     finally:
         _SILENCED.pop()
-    _passed("negative control", label, f"rejected — {message}")
+    _passed("negative control", label, f"rejected — {message}", used=used, rejected_by=rejected_by)
 
 
 @dataclass(frozen=True)
 class Summary:
     """The table of checks run in this kernel; renders as HTML in notebooks and the book."""
 
-    records: tuple[_Record, ...]
+    records: tuple[Record, ...]
 
     @property
     def counts(self) -> dict[str, int]:

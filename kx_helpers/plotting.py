@@ -3,19 +3,18 @@
 :func:`use_house_style` is the only place that touches ``rcParams``; every figure it styles has an opaque
 white background, so figures stay readable in the book's dark theme.
 
-Used in: every chapter (``use_house_style``, ``figure``, ``set_labels``); ``covariance_ellipse`` in
-gaussian-divergences and the chapters with 2-D Gaussians.
+Used in: every chapter (``use_house_style``, ``figure``, ``set_labels``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
-__all__ = ["HOUSE_STYLE", "PALETTE", "covariance_ellipse", "figure", "house_style", "set_labels", "use_house_style"]
+__all__ = ["PALETTE", "figure", "set_labels", "use_house_style"]
 
 #: Colour cycle of the book (colour-blind safe, Okabe–Ito).
 PALETTE: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -141,48 +140,3 @@ def set_labels(ax: Any, title: str | None = None, xlabel: str | None = None, yla
     handles, _ = ax.get_legend_handles_labels()
     if legend or (legend is None and len(handles) > 1 and ax.get_legend() is None):
         ax.legend()  # a legend the chapter already placed (loc, ncol) is left alone
-
-
-def covariance_ellipse(ax: Any, mean: Sequence[float], cov: Any, nsig: float = 1.0, **kw: Any) -> Any:
-    """Draw the ``nsig``-sigma ellipse ``(x-m)^T C^{-1} (x-m) = nsig^2`` of a 2-D Gaussian.
-
-    Parameters
-    ----------
-    ax : Axes
-    mean : (2,) array_like
-    cov : (2, 2) array_like, symmetric positive definite
-    nsig : float
-        Radius in standard deviations (positive).
-    **kw
-        Line properties (``color``, ``ls``, ``label``...).
-
-    Returns
-    -------
-    Line2D
-
-    Raises
-    ------
-    ValueError
-        If the shapes are wrong, values non-finite, or ``cov`` is not symmetric positive definite.
-
-    Examples
-    --------
-    >>> fig, ax = figure(); line = covariance_ellipse(ax, [0, 0], [[2, 0.5], [0.5, 1]], 2)
-    """
-    m = np.asarray(mean, dtype=float)
-    c = np.asarray(cov, dtype=float)
-    if m.shape != (2,) or c.shape != (2, 2):
-        raise ValueError(f"mean must have shape (2,) and cov (2, 2); got {m.shape} and {c.shape}")
-    if not (np.all(np.isfinite(m)) and np.all(np.isfinite(c))):
-        raise ValueError("mean and cov must be finite")
-    if not np.allclose(c, c.T):
-        raise ValueError("cov must be symmetric")
-    w, v = np.linalg.eigh(c)
-    if w[0] <= 0:
-        raise ValueError(f"cov must be positive definite; smallest eigenvalue is {w[0]:.3g}")
-    if not (np.isfinite(nsig) and nsig > 0):
-        raise ValueError(f"nsig must be positive, got {nsig}")
-    t = np.linspace(0, 2 * np.pi, 181)
-    pts = m[:, None] + nsig * (v * np.sqrt(w)) @ np.vstack([np.cos(t), np.sin(t)])
-    (line,) = ax.plot(pts[0], pts[1], **kw)
-    return line

@@ -19,9 +19,9 @@ tol = st.floats(min_value=1e-12, max_value=1.0)
 
 @pytest.fixture(autouse=True)
 def _fresh_registry():
-    kx.reset()
+    kx.checks.reset()
     yield
-    kx.reset()
+    kx.checks.reset()
 
 
 # -- check_close -------------------------------------------------------------------------------------------
@@ -182,7 +182,7 @@ def test_summary_counts_and_renders():
     assert "3 checks passed, 1 of them negative controls" in repr(s)
     html = s._repr_html_()
     assert html.count("<tr>") == 4 and "negative control" in html
-    kx.reset()
+    kx.checks.reset()
     with pytest.raises(CheckFailed):
         kx.summary()
 
