@@ -7,11 +7,8 @@ export MKL_NUM_THREADS ?= 1
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.requirements.sha256
-CACHE  := _build/.jupyter_cache
-# Everything a chapter's output depends on besides its own cell text (the cache keys on cell text only).
-DEPS   := requirements.txt _config.yml pyproject.toml $(shell find kx_helpers book/_ext -name "*.py" 2>/dev/null | sort)
 
-.PHONY: book test portability lab bench check-html lint clean venv
+.PHONY: book test portability lab bench check-html check-lab lint clean venv
 
 venv: $(STAMP)
 
@@ -21,15 +18,10 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	@sha256sum requirements.txt pyproject.toml > $(STAMP)
 
-## book: build the HTML book into _build/html, executing every chapter (cached; warnings are errors)
+## book: build the HTML book into _build/html: chapters run in parallel into the execution cache, then
+## jupyter-book builds the pages from it (warnings are errors; tests/harness/build.py)
 book: venv
-	@mkdir -p _build
-	@new=$$(cat $(DEPS) | sha256sum | cut -d' ' -f1); old=$$(cat _build/.deps.sha256 2>/dev/null); \
-	if [ "$$new" != "$$old" ]; then \
-	  echo "kx_helpers, requirements or config changed: clearing the execution cache"; \
-	  rm -rf $(CACHE) _build/html _build/jupyter_execute _build/.doctrees; fi; \
-	echo "$$new" > _build/.deps.sha256
-	$(BIN)/jupyter-book build . --path-output . -W -n --keep-going
+	$(BIN)/python -m tests.harness.build
 
 ## test: every chapter through nbval, plus the unit tests (parallel); the checks' records go where
 ## `make portability PORTABILITY_ARGS=--reuse-native` finds them (the plain run is its native variant)
@@ -48,9 +40,15 @@ check-html: venv
 	@d=$${KX_HTML_DIR:-_build/html}; test -f $$d/index.html || { echo "no built book in $$d: run 'make book' first"; exit 1; }
 	KX_HTML=1 $(BIN)/python -m pytest tests/test_html.py -n 0
 
-## lab: open JupyterLab; chapters (.md) open as notebooks through jupytext
+## check-lab: JupyterLab as a reader uses it, in headless Chromium: double-click a chapter, Run All, move a
+## slider, wait past an autosave, git status clean (tests/test_lab.py; starts and stops its own server)
+check-lab: venv
+	KX_LAB=1 $(BIN)/python -m pytest tests/test_lab.py -n 0 -s
+
+## lab: open JupyterLab on book/; a chapter (.md) opens as a notebook on double-click (the default viewer
+## is set in .jupyter/labconfig, used through JUPYTER_CONFIG_PATH: your own Jupyter settings are untouched)
 lab: venv
-	$(BIN)/jupyter lab --notebook-dir=book
+	JUPYTER_CONFIG_PATH=$(CURDIR)/.jupyter $(BIN)/jupyter lab --notebook-dir=book
 
 ## lint: ruff over the package, the tests, the bench and every chapter's code cells (88 columns)
 lint: venv

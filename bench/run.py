@@ -131,6 +131,9 @@ def main() -> None:
         print(f"{med:6.1f} s  {checks:3d} checks  redraw/floor {ratios:10s} {chapter.id}", file=sys.stderr,
               flush=True)
     builds: dict[str, float] = {}
+    if args.only:  # a partial run is printed, never written over the full results
+        print(report(args, rows, floor, builds))
+        return
     if not args.skip_builds:
         write(report(args, rows, floor, builds))  # the chapter table is kept even if a build fails below
         shutil.rmtree(ROOT / "_build", ignore_errors=True)

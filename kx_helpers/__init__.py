@@ -6,6 +6,10 @@
 * :mod:`kx_helpers.widgets` — ``explore`` (returns an ``Explorer``): live in Jupyter, kernel-free in the
   HTML book;
 * :mod:`kx_helpers.seeding` — seeded numpy generators and torch set-up.
+* :mod:`kx_helpers.multitask` — ``min_norm_point``: the weights that combine several tasks' gradients
+  into one update (the min-norm point of their hull, with auxiliary tasks as a cone).
+* :mod:`kx_helpers.mixtures` — Gaussian mixtures smoothed by Gaussian noise: ``smooth_mixture``,
+  ``mixture_logpdf``, ``mixture_score``, ``mixture_denoiser`` (exact scores and denoisers for diffusion models).
 
 Importing the package has no side effects (no rcParams change, no torch import).
 """
@@ -20,6 +24,8 @@ from .checks import (
     check_true,
     summary,
 )
+from .mixtures import mixture_denoiser, mixture_logpdf, mixture_score, smooth_mixture
+from .multitask import min_norm_point
 from .plotting import PALETTE, figure, set_labels, use_house_style
 from .seeding import rng, torch_setup
 from .widgets import Explorer, explore
@@ -36,8 +42,13 @@ __all__ = [
     "check_true",
     "explore",
     "figure",
+    "min_norm_point",
+    "mixture_denoiser",
+    "mixture_logpdf",
+    "mixture_score",
     "rng",
     "set_labels",
+    "smooth_mixture",
     "summary",
     "torch_setup",
     "use_house_style",

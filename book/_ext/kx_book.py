@@ -11,7 +11,10 @@ It does a few small things for the HTML book:
 * **A notebook to download.** The theme's download menu offers ``_sources/<page>.ipynb``; this extension
   writes that file from the chapter's MyST source with jupytext (no outputs, no dead widget views), so it
   opens in any Jupyter front end and runs as is.
-* **Styles.** ``book/_static/kx.css`` (the explorer's controls, the run note) is added to every page.
+* **Styles.** ``book/_static/kx.css`` (the explorer's controls, the run note, the CJK fallback font cut by
+  ``cjk_font.py``) is added to every page.
+* **Marks every machine can show.** The execution status table marks chapters with emoji (✅, ❌) that a
+  machine without an emoji font shows as empty boxes; they become "passed" / "failed" badges.
 * **Clean pages.** Pages carry no ipywidgets state (there is no kernel, the book shows the kernel-free
   explorer instead) and no duplicated inline script.
 * **How to run it.** Every chapter page (a page with a kernelspec) ends with a short "Run this chapter"
@@ -92,6 +95,19 @@ def _clean_scripts(app: Sphinx, pagename: str, templatename: str, context: dict[
 
 
 
+STATUS_MARKS = {"✅": '<span class="kx-status kx-status-ok">passed</span>',
+                "❌": '<span class="kx-status kx-status-failed">failed</span>'}
+
+
+def _status_marks(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Replace the execution table's emoji by text badges."""
+    body = context.get("body")
+    if isinstance(body, str) and any(mark in body for mark in STATUS_MARKS):
+        for mark, badge in STATUS_MARKS.items():
+            body = body.replace(mark, badge)
+        context["body"] = body
+
+
 def _run_note(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Append the "Run this chapter" note (downloads and the local command) to a chapter page."""
     if app.builder.format != "html" or doctree is None or not _is_chapter(app, pagename):
@@ -162,6 +178,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _add_static)
     app.add_css_file("kx.css")
     app.connect("html-page-context", _run_note)
+    app.connect("html-page-context", _status_marks)
     app.connect("html-page-context", _clean_scripts, priority=900)  # after myst-nb adds per-page scripts
     app.connect("build-finished", _build_finished)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -21,11 +21,15 @@ import nbformat
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-TOC = ROOT / "_toc.yml"
+#: The table of contents; ``KX_TOC`` points the harness at another book (its chapters are relative to it).
+TOC = Path(os.environ.get("KX_TOC") or ROOT / "_toc.yml").resolve()
 #: a chapter's time budget (kernel start included) unless its front matter sets a smaller ``kx: {budget: …}``
 DEFAULT_BUDGET_S = 30.0
-#: Environment for every kernel the harness starts: the kernel can import ``tests.harness.guard``.
+#: Environment for every kernel the harness starts: the kernel can import ``tests.harness.inkernel``.
 KERNEL_ENV = {"PYTHONPATH": str(ROOT)}
+#: The kernels the build and the tests start use transport encryption (``kx_helpers/_provisioner.py``): over
+#: plain TCP every kernel logs a warning at start. Set before any kernel manager exists in this process.
+os.environ.setdefault("JUPYTER_DEFAULT_PROVISIONER_NAME", "kx-encrypted-local")
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,7 @@ def chapters(toc: Path = TOC) -> list[Chapter]:
     out = []
     for _, docnames in toc_parts(toc):
         for docname in docnames:
-            path = ROOT / f"{docname}.md"
+            path = toc.parent / f"{docname}.md"
             if docname.count("/") == 2 and docname.startswith("book/") and is_notebook(path):
                 out.append(Chapter(docname, path))
     return out

@@ -125,9 +125,9 @@ def variants() -> list[Variant]:
     return out
 
 
-def run_variant(variant: Variant, pytest_args: list[str]) -> tuple[int, float, str]:
+def run_variant(variant: Variant, pytest_args: list[str], out: Path) -> tuple[int, float, str]:
     """Run the test suite in ``variant``; return (exit code, seconds, the log's tail)."""
-    records = OUT / variant.name
+    records = out / variant.name
     if records.exists():
         for f in records.rglob("*.json"):
             f.unlink()
@@ -139,23 +139,23 @@ def run_variant(variant: Variant, pytest_args: list[str]) -> tuple[int, float, s
                           env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     log = proc.stdout + proc.stderr
-    (OUT / f"{variant.name}.log").write_text(log)
+    (out / f"{variant.name}.log").write_text(log)
     return proc.returncode, seconds, "\n".join(log.splitlines()[-25:])
 
 
-def load(variant: str) -> dict[tuple[str, int, str], dict[str, Any]]:
+def load(records: Path) -> dict[tuple[str, int, str], dict[str, Any]]:
     """(chapter, position, label) → record, for one variant's run."""
-    out = {}
-    for f in sorted((OUT / variant).rglob("*.json")):
-        chapter = f.relative_to(OUT / variant).with_suffix("").as_posix()
+    rows = {}
+    for f in sorted(records.rglob("*.json")):
+        chapter = f.relative_to(records).with_suffix("").as_posix()
         for i, row in enumerate(json.loads(f.read_text())):
-            out[(chapter, i, row["label"])] = row
-    return out
+            rows[(chapter, i, row["label"])] = row
+    return rows
 
 
-def analyse(names: list[str]) -> tuple[list[str], list[str]]:
+def analyse(names: list[str], out: Path) -> tuple[list[str], list[str]]:
     """The report (markdown lines) and the problems found, over the records of ``names``."""
-    runs = {n: load(n) for n in names}
+    runs = {n: load(out / n) for n in names}
     keys = sorted(set().union(*runs.values()), key=lambda k: (k[0], k[1]))
     problems: list[str] = []
     deterministic, controls, mc = [], [], []
@@ -163,7 +163,7 @@ def analyse(names: list[str]) -> tuple[list[str], list[str]]:
         rows = {n: runs[n][key] for n in names if key in runs[n]}
         missing = [n for n in names if key not in runs[n]]
         if missing:
-            problems.append(f"{key[0]}: check '{key[2]}' did not run in {', '.join(missing)}")
+            problems.append(f"{key[0]}: check '{key[2]}' failed (or did not run) in {', '.join(missing)}")
         kinds = {r["kind"] for r in rows.values()}
         kind = kinds.pop() if len(kinds) == 1 else "mixed"
         used = {n: r["used"] for n, r in rows.items() if r["used"] is not None}
@@ -214,8 +214,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reuse-native", action="store_true",
                     help="take the native variant's records from the last `make test` instead of rerunning it")
     ap.add_argument("--list", action="store_true", help="list the variants and exit")
+    ap.add_argument("--out", type=Path, default=None, help=f"where records and the report go (default {OUT})")
     ap.add_argument("pytest_args", nargs="*", help="passed to pytest (after --), e.g. book/networks")
     args = ap.parse_args(argv)
+    out = OUT if args.out is None else args.out.resolve()
     matrix = variants()
     if args.list:
         for v in matrix:
@@ -226,36 +228,36 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             ap.error(f"unknown variant(s) {sorted(unknown)}; see --list")
         matrix = [v for v in matrix if v.name in args.only]
-    OUT.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     timings: dict[str, str] = {}
     failed: list[str] = []
     for v in matrix:
         if v.name == "native" and args.reuse_native:
-            if not any((OUT / "native").rglob("*.json")):
+            if not any((out / "native").rglob("*.json")):
                 print("--reuse-native: no records from `make test` in _build/portability/native", file=sys.stderr)
                 return 2
             timings[v.name] = "reused from make test"
             continue
         print(f"== {v.name}: {v.what}", flush=True)
-        code, seconds, tail = run_variant(v, args.pytest_args)
+        code, seconds, tail = run_variant(v, args.pytest_args, out)
         timings[v.name] = f"{seconds:.0f} s"
         print(f"   {'passed' if code == 0 else 'FAILED'} in {seconds:.0f} s", flush=True)
         if code != 0:
             failed.append(v.name)
             print(tail)
     names = [v.name for v in matrix]
-    lines, problems = analyse(names)
+    lines, problems = analyse(names, out)
     wall = time.perf_counter() - start
     report = ["# Portability run", "", "| variant | environment | time |", "|---|---|---:|"]
     report += [f"| {v.name} | {' '.join(f'`{k}={val}`' for k, val in v.env.items()) or '(defaults)'} | "
                f"{timings.get(v.name, '–')} |" for v in matrix]
     report += ["", f"Wall time: {wall:.0f} s.", "", *lines, ""]
     if failed:
-        problems.insert(0, f"test runs failed in: {', '.join(failed)} (logs in {OUT.relative_to(ROOT)}/)")
+        problems.insert(0, f"test runs failed in: {', '.join(failed)} (logs in {out}/)")
     report += (["## Problems", ""] + [f"- {p}" for p in problems]) if problems else ["No problems."]
     text = "\n".join(report) + "\n"
-    (OUT / "report.md").write_text(text)
+    (out / "report.md").write_text(text)
     print(text)
     print(f"portability: {'FAILED' if problems else 'passed'} in {wall:.0f} s ({len(matrix)} variants)")
     return 1 if problems else 0

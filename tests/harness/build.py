@@ -1,0 +1,132 @@
+"""``make book``: execute the chapters on every core into the execution cache, then build the HTML book.
+
+Jupyter Book 1.x (through MyST-NB's ``cache`` mode) executes a chapter while Sphinx reads it, one after
+another. The cache is jupyter-cache's, and jupyter-cache also has a parallel executor; so the build runs in
+three steps, all configured by ``_config.yml`` and ``_toc.yml``:
+
+1. **Invalidate.** The cache keys on a chapter's code only. When anything else a chapter's output depends on
+   changes (``kx_helpers``, ``requirements.txt``, ``pyproject.toml``, ``_config.yml``), the cache and the
+   built pages are cleared, so every chapter runs again; when only the book's Sphinx extension or its
+   static files change, only the pages are rebuilt.
+2. **Execute.** Every chapter of ``_toc.yml`` is added to the cache's project, read by MyST-NB's own reader
+   (so the cache holds exactly what the build will look up), and jupyter-cache's ``local-parallel`` executor
+   runs those without a cached result, one kernel per core.
+3. **Build.** ``jupyter-book build . -W -n --keep-going`` then finds every chapter in the cache and executes
+   nothing (a chapter that failed in step 2 is run again there, so its page shows the error).
+
+A failing chapter still yields the rest of the book, the command exits non-zero, and its last lines name the
+chapter, the failing cell and the check's own message (values and tolerance).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .book import ROOT, chapters
+
+BUILD = ROOT / "_build"
+CACHE = BUILD / ".jupyter_cache"
+STAMPS = BUILD / ".deps.sha256"
+#: What a chapter's output depends on besides its own code (the cache keys on code only).
+EXECUTION_DEPS = ["requirements.txt", "_config.yml", "pyproject.toml", "kx_helpers"]
+#: What the pages depend on besides the chapters and their outputs (Sphinx does not watch these).
+PAGE_DEPS = ["book/_ext", "book/_static"]
+MYST_NB_READER = {"type": "plugin", "name": "myst_nb_md"}  # what MyST-NB itself reads MyST notebooks with
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def deps_hash(deps: list[str]) -> str:
+    digest = hashlib.sha256()
+    for dep in deps:
+        path = ROOT / dep
+        files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
+            if path.is_dir() else [path]
+        for f in files:
+            digest.update(f.relative_to(ROOT).as_posix().encode())
+            digest.update(f.read_bytes())
+    return digest.hexdigest()
+
+
+def invalidate() -> None:
+    new = [deps_hash(EXECUTION_DEPS), deps_hash(PAGE_DEPS)]
+    old = STAMPS.read_text().split() if STAMPS.exists() else ["", ""]
+    pages = [BUILD / "html", BUILD / "jupyter_execute", BUILD / ".doctrees"]
+    if old[0] != new[0]:
+        if CACHE.exists():
+            print("kx_helpers, requirements or config changed: clearing the execution cache and the pages")
+        for path in (CACHE, *pages):
+            shutil.rmtree(path, ignore_errors=True)
+    elif old[1:] != new[1:]:
+        print("the book's Sphinx extension or static files changed: rebuilding the pages")
+        for path in pages:
+            shutil.rmtree(path, ignore_errors=True)
+    BUILD.mkdir(parents=True, exist_ok=True)
+    STAMPS.write_text("\n".join(new) + "\n")
+
+
+def execute(timeout: int) -> dict[str, str]:
+    """Run every uncached chapter in parallel; return {chapter path: traceback} for those that failed."""
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors import load_executor
+
+    cache = get_cache(str(CACHE))
+    paths = [str(c.path) for c in chapters()]
+    for path in paths:
+        cache.add_nb_to_project(path, read_data=MYST_NB_READER)
+    stale = [r.uri for r in cache.list_unexecuted() if r.uri in paths]
+    start = time.perf_counter()
+    if stale:
+        print(f"executing {len(stale)} of {len(paths)} chapters on {os.cpu_count()} cores", flush=True)
+        executor = load_executor("local-parallel", cache=cache)
+        executor.run_and_cache(filter_uris=stale, timeout=timeout, allow_errors=False)
+        print(f"executed in {time.perf_counter() - start:.0f} s", flush=True)
+    else:
+        print(f"all {len(paths)} chapters are in the execution cache", flush=True)
+    return {r.uri: r.traceback for r in cache.list_project_records(filter_uris=paths) if r.traceback}
+
+
+def failure_line(path: str, traceback: str) -> str:
+    """One line for the end of the log: the chapter, the cell and the check's message."""
+    text = ANSI.sub("", traceback)
+    rel = Path(path).relative_to(ROOT)
+    message = ""
+    for line in reversed(text.splitlines()):
+        if re.match(r"^\w*(CheckFailed|Error|Exception)\b.*?:", line.strip()):
+            message = line.strip()
+            break
+    cell = re.search(r"An error occurred while executing the following cell:\s*-+\s*\n(.+?)\n", text)
+    where = f" (cell starting `{cell.group(1).strip()[:60]}`)" if cell else ""
+    return f"  {rel}{where}:\n    {message or text.strip().splitlines()[-1]}"
+
+
+def build() -> int:
+    jb = Path(sys.executable).parent / "jupyter-book"
+    return subprocess.run([str(jb), "build", str(ROOT), "--path-output", str(ROOT), "-W", "-n", "--keep-going"],
+                          cwd=ROOT).returncode
+
+
+def main() -> int:
+    invalidate()
+    failed = execute(timeout=300)
+    code = build()
+    if failed:
+        print(f"\nmake book: {len(failed)} chapter(s) failed; the rest of the book was built "
+              f"({(BUILD / 'html' / 'index.html').relative_to(ROOT)}):")
+        for path, tb in sorted(failed.items()):
+            print(failure_line(path, tb))
+        print("A check that fails on your machine but not in CI: see README, 'When a check fails'.")
+        return 1
+    if code != 0:
+        print("\nmake book: the build reported warnings or errors (above); the pages are in _build/html")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
