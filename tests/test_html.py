@@ -10,7 +10,7 @@ The site is served from 127.0.0.1 by a thread in this process. Every request for
 and reported as a failure: the book must work offline (MathJax is served by the site, see
 ``book/_ext/kx_book.py``).
 
-Chapters are discovered from ``_toc.yml``: every ``book/<part>/<slug>`` entry other than a part's index.
+Chapters are those of ``tests.harness.book.chapters()`` (read from ``_toc.yml``).
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ from urllib.parse import unquote, urljoin, urlparse
 import pytest
 import yaml
 
+from tests.harness.book import chapters
+from tests.harness.book import toc_parts as harness_toc_parts
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = Path(os.environ.get("KX_HTML_DIR") or ROOT / "_build" / "html").resolve()
 SHOTS = Path(os.environ.get("KX_HTML_SHOTS") or ROOT / "_build" / "html-check").resolve()
@@ -50,29 +53,15 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-# -- the table of contents ---------------------------------------------------------------------------------
-def _toc() -> dict[str, Any]:
-    return yaml.safe_load(TOC.read_text(encoding="utf-8"))
-
-
-def _files(entries: list[dict[str, Any]]) -> list[str]:
-    out: list[str] = []
-    for entry in entries or []:
-        if "file" in entry:
-            out.append(str(entry["file"]).removesuffix(".md").removesuffix(".ipynb"))
-        out += _files(entry.get("sections", []))
-    return out
-
-
+# -- the table of contents (the harness's single reading of it) -------------------------------------------
 def toc_parts() -> list[tuple[str, list[str]]]:
     """(caption, [docname, ...]) for every part of the book."""
-    return [(part.get("caption", ""), _files(part.get("chapters", []))) for part in _toc().get("parts", [])]
+    return harness_toc_parts(TOC)
 
 
 def toc_chapters() -> list[str]:
-    """Docnames of the chapters: ``book/<part>/<slug>`` entries other than the part overviews."""
-    return [f for _, files in toc_parts() for f in files
-            if re.fullmatch(r"book/[^/]+/[^/]+", f) and not f.endswith("/index")]
+    """Docnames of the chapters (the part overviews and "About the book" pages are not chapters)."""
+    return [c.docname for c in chapters(TOC)]
 
 
 CHAPTERS = toc_chapters()
@@ -249,12 +238,57 @@ class Site:
             try:
                 visit.data = page.evaluate(MEASURE)
                 visit.data["scrub"] = page.evaluate(SCRUB)
+                visit.data["cjk"] = cjk_rendering(page)
                 page.wait_for_timeout(100)  # let late console errors arrive
             finally:
                 context.close()
             self.timings[docname] = time.perf_counter() - t0
             self.visited[docname] = visit
         return self.visited[docname]
+
+
+MARK_CJK = r"""() => {
+  const cjk = /[\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]/g;
+  const art = document.querySelector('article.bd-article') || document.body;
+  const walker = document.createTreeWalker(art, NodeFilter.SHOW_TEXT);
+  let n = 0;
+  for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+    const count = (t.textContent.match(cjk) || []).length;
+    if (!count || !t.parentElement) continue;
+    const el = t.parentElement;
+    el.setAttribute('data-kx-cjk', String(+(el.getAttribute('data-kx-cjk') || 0) + count));
+    n += count;
+  }
+  return n;
+}"""
+#: fonts that hold Chinese glyphs: the book's own subset, or a CJK font the reader's machine has
+CJK_FAMILY = re.compile(r"KX CJK|CJK|Han|Hei|Song|Ming|Kai|YaHei|PingFang|Hiragino|WenQuanYi|Droid Sans Fallback",
+                        re.I)
+
+
+def cjk_rendering(page: Any) -> dict[str, Any]:
+    """How the page's Chinese characters are drawn: per element, the fonts Chromium used (DevTools'
+    ``CSS.getPlatformFontsForNode``) and how many glyphs came from a font that has Chinese glyphs. A
+    character no font has is drawn as an empty box by a Latin font, and is counted as missing."""
+    total = page.evaluate(MARK_CJK)
+    page.evaluate("async () => { await document.fonts.ready; }")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    missing, fonts = [], set()
+    for node in cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "[data-kx-cjk]"})["nodeIds"]:
+        attrs = cdp.send("DOM.getAttributes", {"nodeId": node})["attributes"]
+        want = int(dict(zip(attrs[::2], attrs[1::2], strict=True))["data-kx-cjk"])
+        used = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        fonts |= {f["familyName"] for f in used}
+        got = sum(f["glyphCount"] for f in used if CJK_FAMILY.search(f["familyName"]))
+        if got < want:
+            text = cdp.send("DOM.getOuterHTML", {"nodeId": node})["outerHTML"]
+            missing.append(f"{want - got} of {want} in {re.sub(r'<[^>]+>', '', text)[:60]!r} "
+                           f"(fonts used: {', '.join(f['familyName'] for f in used)})")
+    cdp.detach()
+    return {"total": total, "missing": missing, "fonts": sorted(fonts)}
 
 
 @pytest.fixture(scope="module")
@@ -346,6 +380,15 @@ def test_offline(site: Site, docname: str) -> None:
     v = site.chapter(docname)
     assert not v.blocked, f"{docname} requests the network (aborted): {v.blocked[:10]}"
     assert not v.failed, f"{docname} has missing local resources: {v.failed[:10]}"
+
+
+@per_chapter
+def test_chinese_text_renders_as_glyphs(site: Site, docname: str) -> None:
+    """The original Chinese title (and every other Chinese character) is drawn by a font that has it — the
+    book's own subset of Noto Sans CJK on a machine without CJK fonts — not as empty boxes."""
+    cjk = site.chapter(docname).data["cjk"]
+    assert cjk["total"] > 0, f"{docname} shows no Chinese text: where is the article's original title?"
+    assert not cjk["missing"], f"{docname}: Chinese characters drawn without a CJK font: {cjk['missing'][:5]}"
 
 
 @per_chapter
@@ -447,7 +490,8 @@ def test_downloads_and_run_note(site: Site, docname: str) -> None:
 
 
 # -- the site as a whole -----------------------------------------------------------------------------------
-OTHER_PAGES = [f for _, files in toc_parts() for f in files if f not in CHAPTERS] + [_toc()["root"]]
+OTHER_PAGES = [f for _, files in toc_parts() for f in files if f not in CHAPTERS] + [
+    yaml.safe_load(TOC.read_text(encoding="utf-8"))["root"]]
 
 
 @pytest.mark.parametrize("docname", sorted(set(OTHER_PAGES)), ids=lambda d: d.removeprefix("book/"))
@@ -535,6 +579,9 @@ def test_status_page_lists_every_chapter_with_run_time(site: Site) -> None:
     assert not missing, f"the status page does not list: {missing}"
     bad = {c: times[c] for c in CHAPTERS if not re.fullmatch(r"\d+(\.\d+)?", times[c])}
     assert not bad, f"chapters without a run time on the status page: {bad}"
+    marks = {r[heads.index("Status")] for r in rows if len(r) == len(heads)} if "Status" in heads else set()
+    assert marks == {"passed"}, (f"status marks {marks}: expected the text badge 'passed' for every chapter "
+                                 "(emoji are empty boxes on a machine without an emoji font)")
 
 
 @needs_chapters

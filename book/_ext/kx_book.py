@@ -17,6 +17,9 @@ It does a few small things for the HTML book:
   machine without an emoji font shows as empty boxes; they become "passed" / "failed" badges.
 * **Clean pages.** Pages carry no ipywidgets state (there is no kernel, the book shows the kernel-free
   explorer instead) and no duplicated inline script.
+* **Parts list their chapters from the table of contents.** ``{part-chapters}`` on a part's overview page
+  lists the chapters that follow it in its part of ``_toc.yml``, with their titles, so ``_toc.yml`` stays
+  the only list of chapters.
 * **How to run it.** Every chapter page (a page with a kernelspec) ends with a short "Run this chapter"
   note linking both downloads and giving the local command (``make lab``).
 """
@@ -28,9 +31,12 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
+from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +114,24 @@ def _status_marks(app: Sphinx, pagename: str, templatename: str, context: dict[s
         context["body"] = body
 
 
+class PartChapters(SphinxDirective):
+    """``{part-chapters}``: a bullet list of the chapters after this page in its part of ``_toc.yml``."""
+
+    def run(self) -> list[nodes.Node]:
+        import yaml
+
+        toc = Path(self.env.app.srcdir) / "_toc.yml"
+        me = self.env.docname
+        for part in yaml.safe_load(toc.read_text(encoding="utf-8")).get("parts", []):
+            files = [str(c["file"]).removesuffix(".md") for c in part.get("chapters", []) if "file" in c]
+            if me in files:
+                lines = StringList([f"- {{doc}}`/{f}`" for f in files if f != me], source=self.get_source_info()[0])
+                box = nodes.container(classes=["kx-part-chapters"])
+                self.state.nested_parse(lines, self.content_offset, box)
+                return [box]
+        raise self.error(f"{me} is not in any part of {toc.name}")
+
+
 def _run_note(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Append the "Run this chapter" note (downloads and the local command) to a chapter page."""
     if app.builder.format != "html" or doctree is None or not _is_chapter(app, pagename):
@@ -174,6 +198,7 @@ def _build_finished(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_directive("part-chapters", PartChapters)
     app.connect("config-inited", _check_mathjax_path)
     app.connect("config-inited", _add_static)
     app.add_css_file("kx.css")
