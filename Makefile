@@ -23,10 +23,11 @@ $(STAMP): requirements.txt pyproject.toml
 book: venv
 	$(BIN)/python -m tests.harness.build
 
-## test: every chapter through nbval, plus the unit tests (parallel); the checks' records go where
-## `make portability PORTABILITY_ARGS=--reuse-native` finds them (the plain run is its native variant)
+## test: every chapter through nbval, plus the unit tests (parallel). Its check records are the portability
+## run's native variant (PORTABILITY_ARGS=--reuse-native), and the chapters it executed go into the book's
+## execution cache, so `make book` after it executes nothing twice
 test: venv
-	KX_RECORDS=_build/portability/native $(BIN)/python -m pytest
+	KX_RECORDS=_build/portability/native KX_BOOK_CACHE=1 $(BIN)/python -m pytest
 
 ## portability: the whole suite under other BLAS/SIMD kernels and thread counts; fails unless every
 ## deterministic check keeps 2x headroom on its tolerance everywhere (tests/harness/portability.py)

@@ -29,7 +29,7 @@ import sys
 import time
 from pathlib import Path
 
-from .book import ROOT, chapters
+from .book import ROOT, Chapter, chapters
 
 BUILD = ROOT / "_build"
 CACHE = BUILD / ".jupyter_cache"
@@ -90,6 +90,30 @@ def execute(timeout: int) -> dict[str, str]:
     else:
         print(f"all {len(paths)} chapters are in the execution cache", flush=True)
     return {r.uri: r.traceback for r in cache.list_project_records(filter_uris=paths) if r.traceback}
+
+
+def cache_executed(chapter: Chapter, outputs: list[list[dict]], seconds: float) -> None:
+    """Store ``chapter`` as executed by the test run (``outputs``: each code cell's, in order) in the book's
+    execution cache, read by MyST-NB's reader so the build finds it (``make test`` does this)."""
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+    from myst_nb.core.read import myst_nb_reader_plugin
+
+    nb = myst_nb_reader_plugin(str(chapter.path))
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    if len(code) != len(outputs):
+        raise ValueError(f"{chapter.id}: {len(code)} code cells but {len(outputs)} executed")
+    for count, (cell, outs) in enumerate(zip(code, outputs, strict=True), 1):
+        cell.outputs = [nbformat.from_dict(o) for o in outs]
+        cell.execution_count = count
+        for o in cell.outputs:
+            if o.get("output_type") == "execute_result":
+                o["execution_count"] = count
+    cache = get_cache(str(CACHE))
+    cache.add_nb_to_project(str(chapter.path), read_data=MYST_NB_READER)
+    cache.cache_notebook_bundle(CacheBundleIn(nb, str(chapter.path), data={"execution_seconds": seconds}),
+                                check_validity=False, overwrite=True)
 
 
 def failure_line(path: str, traceback: str) -> str:

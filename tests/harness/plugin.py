@@ -12,6 +12,10 @@ chapter's own cells the harness adds:
   ``<dir>/<part>/<slug>.json`` (the portability run reads them);
 * ``harness: summary and output width``: the chapter's last cell displays ``kx.summary()``, and no line it
   printed is wider than 88 characters (the book's code column);
+* ``harness: book cache`` (with ``KX_BOOK_CACHE=1``, which ``make test`` sets): a chapter whose every cell
+  passed goes into the book's execution cache with the outputs this run produced, so a ``make book`` that
+  follows executes nothing twice (see :mod:`tests.harness.build`; ``KX_RECORDS`` runs of the portability
+  matrix never write there);
 * ``harness: time budget``: the chapter (kernel start included) ran within its budget — 30 s, or less if its
   front matter says ``kx: {budget: 20}``; ``KX_BUDGET_SCALE`` stretches every budget (a loaded machine),
   ``KX_BUDGET_SCALE=0`` turns the budgets off (the portability run's emulated kernels are slower).
@@ -80,6 +84,8 @@ class ChapterFile(IPyNbFile):
                                               kernel_call(inkernel.write_records, str(target))),
                                           options=defaultdict(bool, check=False))
         yield ChapterOutputs.from_parent(self, name="harness: summary and output width")
+        if os.environ.get("KX_BOOK_CACHE") == "1":
+            yield BookCache.from_parent(self, name="harness: book cache")
         scale = float(os.environ.get("KX_BUDGET_SCALE", "1"))
         if scale > 0:
             yield TimeBudget.from_parent(self, name="harness: time budget", budget=self.chapter.budget * scale)
@@ -146,6 +152,20 @@ class ChapterAnatomyError(Exception):
     """A chapter lacks a part every chapter has."""
 
 
+class BookCache(pytest.Item):
+    """Put the chapter, executed by this run, into the book's execution cache (only if every cell passed)."""
+
+    def runtest(self):
+        cells = self.parent.cell_items()
+        failed = str(self.parent.path) in self.session.stash.get(FAILED_CHAPTERS, set())
+        if failed or not cells or not all(hasattr(c, "outputs") for c in cells):
+            pytest.skip("the chapter did not pass: the book build will execute it")
+        from .build import cache_executed
+
+        seconds = time.perf_counter() - (self.parent.started or time.perf_counter())
+        cache_executed(self.parent.chapter, [c.outputs for c in cells], seconds)
+
+
 class TimeBudget(pytest.Item):
     """Fails when the chapter's run (kernel start to last cell) exceeded its time budget."""
 
@@ -198,9 +218,22 @@ def pytest_configure(config):
     # nbval starts each chapter's kernel with this process's environment
     for var, value in KERNEL_ENV.items():
         os.environ[var] = os.pathsep.join(filter(None, [value, os.environ.get(var)]))
+    if os.environ.get("KX_BOOK_CACHE") == "1" and not hasattr(config, "workerinput"):
+        from .build import invalidate
+
+        invalidate()  # the cache must match kx_helpers & co. before this run writes into it
 
 
 _CHAPTER_TIME: dict[str, float] = defaultdict(float)
+FAILED_CHAPTERS = pytest.StashKey[set]()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and isinstance(item.parent, ChapterFile):
+        item.session.stash.setdefault(FAILED_CHAPTERS, set()).add(str(item.parent.path))
 
 
 def pytest_runtest_logreport(report):
