@@ -14,12 +14,17 @@ three steps, all configured by ``_config.yml`` and ``_toc.yml``:
 3. **Build.** ``jupyter-book build . -W -n --keep-going`` then finds every chapter in the cache and executes
    nothing (a chapter that failed in step 2 is run again there, so its page shows the error).
 
+For CI shards, ``--export DIR`` writes the cached executed chapters to ``DIR/<part>/<slug>.ipynb`` and
+``--import DIR`` puts such files into this checkout's cache (a shard's ``make test`` fills its cache; one
+last job imports every shard's chapters and runs ``make book``, which then only renders).
+
 A failing chapter still yields the rest of the book, the command exits non-zero, and its last lines name the
 chapter, the failing cell and the check's own message (values and tolerance).
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import os
 import re
@@ -136,7 +141,57 @@ def build() -> int:
                           cwd=ROOT).returncode
 
 
-def main() -> int:
+def export_executed(target: Path) -> int:
+    """Write every cached chapter as an executed notebook under ``target`` (a CI shard's artifact)."""
+    import nbformat
+    from jupyter_cache import get_cache
+
+    cache, n = get_cache(str(CACHE)), 0
+    for chapter in chapters():
+        cache.add_nb_to_project(str(chapter.path), read_data=MYST_NB_READER)
+        record = cache.get_cached_project_nb(str(chapter.path))
+        if record is not None:
+            bundle = cache.get_cache_bundle(record.pk)
+            bundle.nb.metadata["kx_execution_seconds"] = bundle.record.data.get("execution_seconds")
+            out = target / f"{chapter.id}.ipynb"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(bundle.nb, out)
+            n += 1
+    print(f"exported {n} executed chapters to {target}")
+    return 0
+
+
+def import_executed(source: Path) -> int:
+    """Put the executed chapters exported by shards (``--export``) into this build's cache."""
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    invalidate()
+    cache, by_id, n = get_cache(str(CACHE)), {c.id: c for c in chapters()}, 0
+    for f in sorted(source.rglob("*.ipynb")):
+        chapter = by_id.get(f.relative_to(source).with_suffix("").as_posix())
+        if chapter is None:
+            continue
+        nb = nbformat.read(f, as_version=4)
+        data = {"execution_seconds": nb.metadata.pop("kx_execution_seconds", None)}
+        cache.add_nb_to_project(str(chapter.path), read_data=MYST_NB_READER)
+        cache.cache_notebook_bundle(CacheBundleIn(nb, str(chapter.path), data=data), check_validity=False,
+                                    overwrite=True)
+        n += 1
+    print(f"imported {n} executed chapters from {source}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--export", type=Path, metavar="DIR", help="write the cached executed chapters to DIR")
+    ap.add_argument("--import", dest="import_", type=Path, metavar="DIR", help="cache executed chapters from DIR")
+    args = ap.parse_args(argv)
+    if args.export:
+        return export_executed(args.export)
+    if args.import_:
+        return import_executed(args.import_)
     invalidate()
     failed = execute(timeout=300)
     code = build()
