@@ -10,7 +10,7 @@ allowed`` for :func:`check_close` and :func:`check_quoted`, ``|z| / limit`` for 
 negative control the rejected check's figure (above 1). A check that passes with ``used`` near 1 passes by
 luck of the arithmetic and may fail on another CPU; the test harness reports these margins.
 
-A chapter runs in its own kernel, so the registry is the chapter's; :func:`reset` clears it by hand.
+A chapter runs in its own kernel, so the registry is the chapter's (the tests clear it with ``reset``).
 
 Used in: every chapter.
 """
