@@ -250,6 +250,7 @@ class Site:
 MARK_CJK = r"""() => {
   const cjk = /[\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]/g;
   const art = document.querySelector('article.bd-article') || document.body;
+  document.querySelectorAll('[data-kx-cjk]').forEach(e => e.removeAttribute('data-kx-cjk'));
   const walker = document.createTreeWalker(art, NodeFilter.SHOW_TEXT);
   let n = 0;
   for (let t = walker.nextNode(); t; t = walker.nextNode()) {

@@ -105,6 +105,18 @@ STATUS_MARKS = {"✅": '<span class="kx-status kx-status-ok">passed</span>',
                 "❌": '<span class="kx-status kx-status-failed">failed</span>'}
 
 
+CJK_FONT = "_static/fonts/kx-cjk.woff2"
+
+
+def _preload_cjk_font(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Preload the CJK web font (kx.css declares it): Chromium lays out the first lines of a page before a
+    font that only its unicode-range asks for has arrived, and does not redraw them with it — the original
+    title under each chapter's heading stayed as empty boxes."""
+    href = html.escape(context["pathto"](CJK_FONT, 1))
+    context["metatags"] = context.get("metatags", "") + (
+        f'\n<link rel="preload" href="{href}" as="font" type="font/woff2" crossorigin>')
+
+
 def _status_marks(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Replace the execution table's emoji by text badges."""
     body = context.get("body")
@@ -204,6 +216,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("kx.css")
     app.connect("html-page-context", _run_note)
     app.connect("html-page-context", _status_marks)
+    app.connect("html-page-context", _preload_cjk_font)
     app.connect("html-page-context", _clean_scripts, priority=900)  # after myst-nb adds per-page scripts
     app.connect("build-finished", _build_finished)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
