@@ -78,7 +78,7 @@ class ChapterFile(IPyNbFile):
                                       options=defaultdict(bool, check=False))
         records = os.environ.get("KX_RECORDS")
         if records:
-            target = Path(records) / f"{self.chapter.id}.json"
+            target = Path(records).resolve() / f"{self.chapter.id}.json"  # the kernel runs elsewhere
             yield HarnessCell.from_parent(self, name="harness: records", cell_num=number,
                                           cell=nbformat.v4.new_code_cell(
                                               kernel_call(inkernel.write_records, str(target))),
