@@ -62,15 +62,18 @@ CELLS_STATE = """() => {
   return {code, run, errors, kernel: w.sessionContext.session && w.sessionContext.session.kernel.status};
 }"""
 
+#: A rendered Markdown cell: JupyterLab's own renderer (.jp-RenderedMarkdown) or jupyterlab-myst's (.myst).
+RENDERED_MD = ".jp-MarkdownCell .jp-RenderedMarkdown, .jp-MarkdownCell .myst"
 MYST_STATE = """() => {
   const node = jupyterapp.shell.currentWidget.content.node;
-  const md = [...node.querySelectorAll('.jp-MarkdownOutput')];
+  const md = [...node.querySelectorAll('%s')];
   const text = md.map(m => m.textContent).join('\\n');
-  return {admonitions: node.querySelectorAll('.jp-MarkdownOutput .admonition, .jp-MarkdownOutput aside').length,
-          eqrefs: [...node.querySelectorAll('.jp-MarkdownOutput a')]
+  return {myst: node.querySelectorAll('.jp-MarkdownCell .myst').length,
+          admonitions: node.querySelectorAll('.jp-MarkdownCell .myst-admonition').length,
+          eqrefs: md.flatMap(m => [...m.querySelectorAll('a')])
               .filter(a => /^\\(\\d+\\)$/.test(a.textContent.trim())).length,
           raw: ['{eq}`', ':::{', '{cite}`', '```{code-cell'].filter(s => text.includes(s))};
-}"""
+}""" % RENDERED_MD
 
 EXPLORER_IMAGE = """() => {
   const box = [...document.querySelectorAll('.jp-OutputArea .widget-vbox')]
@@ -147,12 +150,19 @@ def test_a_chapter_opens_runs_redraws_and_stays_unmodified(lab: dict[str, Any], 
     console: list[str] = []
     page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: console.append(f"uncaught: {e}"))
+    t0 = time.perf_counter()
+
+    def say(msg: str) -> None:  # progress in the CI log: where a hang happened
+        print(f"\n  [{time.perf_counter() - t0:5.1f} s] {docname}: {msg}", end="", flush=True)
+
     try:
-        page.goto(f"{lab['base']}/lab?token={lab['token']}")
+        # a workspace of its own, reset: what the previous chapter left open is not restored here
+        page.goto(f"{lab['base']}/lab/workspaces/{slug}?reset&token={lab['token']}")
         page.wait_for_function("() => window.jupyterapp && jupyterapp.started")
         page.evaluate("async () => { await jupyterapp.started; await jupyterapp.restored; "
                       "await jupyterapp.commands.execute('filebrowser:activate'); "
                       "await jupyterapp.commands.execute('filebrowser:go-to-path', {path: '/'}); }")
+        say("Lab started; double-clicking the chapter")
         page.dblclick(f'.jp-DirListing-item:has-text("{part}")')
         page.dblclick(f'.jp-DirListing-item:has-text("{slug}.md")')
         page.wait_for_function("() => { const w = jupyterapp.shell.currentWidget; "
@@ -161,19 +171,28 @@ def test_a_chapter_opens_runs_redraws_and_stays_unmodified(lab: dict[str, Any], 
         assert "jp-NotebookPanel" in kind, (f"double-clicking {slug}.md opened {kind!r}, not a notebook: the "
                                             "default viewer (.jupyter/labconfig) is not in effect")
 
-        page.wait_for_function("() => document.querySelectorAll('.jp-MarkdownOutput').length > 3")
+        say("opened as a notebook; waiting for MyST")
+        page.wait_for_function(f"() => document.querySelectorAll({json.dumps(RENDERED_MD)}).length > 3")
         myst = page.evaluate(MYST_STATE)
-        assert myst["admonitions"] >= 1 and myst["eqrefs"] >= 1 and not myst["raw"], (
+        assert myst["myst"] >= 4 and myst["admonitions"] >= 1 and myst["eqrefs"] >= 1 and not myst["raw"], (
             f"MyST is not rendered in Lab (jupyterlab-myst): {myst}")
 
+        say("MyST rendered; waiting for the kernel")
+        # Run All before the kernel is up runs nothing: wait for it as a reader waits for "Idle"
+        page.wait_for_function("() => { const s = jupyterapp.shell.currentWidget.sessionContext; "
+                               "return s.isReady && s.session && s.session.kernel "
+                               "&& s.session.kernel.status === 'idle'; }")
+        say("kernel idle; Run All")
         started = time.perf_counter()
-        page.evaluate("() => jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.evaluate("async () => { jupyterapp.shell.currentWidget.content.activate(); "
+                      "await jupyterapp.commands.execute('notebook:run-all-cells'); }")
         page.wait_for_function(f"() => {{ const s = ({CELLS_STATE})(); "
-                               "return s.run === s.code && s.kernel === 'idle'; }")
+                               "return s.errors.length > 0 || (s.run === s.code && s.kernel === 'idle'); }")
         state = page.evaluate(CELLS_STATE)
-        print(f"{docname}: {state['code']} cells ran in {time.perf_counter() - started:.1f} s")
+        say(f"{state['code']} cells ran in {time.perf_counter() - started:.1f} s")
         assert not state["errors"], f"error outputs after Run All: {state['errors']}"
 
+        say("all cells ran; moving a slider")
         before = page.evaluate(EXPLORER_IMAGE)
         assert before, "no explorer (ipywidgets slider above an image) in the outputs"
         handle = page.locator(".jp-OutputArea .widget-vbox:has(.widget-image) .widget-slider .noUi-handle").first
@@ -182,11 +201,17 @@ def test_a_chapter_opens_runs_redraws_and_stays_unmodified(lab: dict[str, Any], 
         page.keyboard.press("End")
         page.wait_for_function(f"() => ({EXPLORER_IMAGE})() !== {json.dumps(before)}", timeout=60_000)
 
+        say("redrawn; waiting past an autosave")
         page.wait_for_timeout((2 * AUTOSAVE_S + 5) * 1000)  # past at least one autosave
         status = subprocess.run(["git", "-C", str(lab["repo"]), "status", "--porcelain"], capture_output=True,
                                 text=True, check=True).stdout
         diff = subprocess.run(["git", "-C", str(lab["repo"]), "diff"], capture_output=True, text=True).stdout
         assert not status.strip(), f"reading and running {docname} changed the repository:\n{status}\n{diff[:3000]}"
         assert not console, f"console errors in JupyterLab: {console[:10]}"
+    except Exception:
+        shot = lab["log"].parent / f"{slug}-failure.png"
+        page.screenshot(path=str(shot))
+        say(f"failed; screenshot {shot}, server log {lab['log']}")
+        raise
     finally:
         page.close()
