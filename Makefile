@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.requirements.sha256
 
-.PHONY: book test portability lab bench check-html check-lab lint clean venv
+.PHONY: book test portability lab bench check-html check-build check-lab lint clean venv
 
 venv: $(STAMP)
 
@@ -40,6 +40,11 @@ portability: venv
 check-html: venv
 	@d=$${KX_HTML_DIR:-_build/html}; test -f $$d/index.html || { echo "no built book in $$d: run 'make book' first"; exit 1; }
 	KX_HTML=1 $(BIN)/python -m pytest tests/test_html.py -n 0
+
+## check-build: a small book built three ways (jupyter-book alone, serially; make book's parallel cache fill;
+## make test's outputs reused) must make identical chapter pages (tests/test_build.py)
+check-build: venv
+	KX_BUILD_COMPARE=1 $(BIN)/python -m pytest tests/test_build.py -n 0
 
 ## check-lab: JupyterLab as a reader uses it, in headless Chromium: double-click a chapter, Run All, move a
 ## slider, wait past an autosave, git status clean (tests/test_lab.py; starts and stops its own server)

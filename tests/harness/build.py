@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -109,6 +110,11 @@ def cache_executed(chapter: Chapter, outputs: list[list[dict]], seconds: float) 
     code = [c for c in nb.cells if c.cell_type == "code"]
     if len(code) != len(outputs):
         raise ValueError(f"{chapter.id}: {len(code)} code cells but {len(outputs)} executed")
+    # What an IPython kernel reports and nbclient records: MyST-NB takes the code cells' lexer from it.
+    nb.metadata["language_info"] = {
+        "name": "python", "version": platform.python_version(), "mimetype": "text/x-python",
+        "codemirror_mode": {"name": "ipython", "version": 3}, "pygments_lexer": "ipython3",
+        "nbconvert_exporter": "python", "file_extension": ".py"}
     for count, (cell, outs) in enumerate(zip(code, outputs, strict=True), 1):
         cell.outputs = [nbformat.from_dict(o) for o in outs]
         cell.execution_count = count
