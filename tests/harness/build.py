@@ -84,6 +84,9 @@ def execute(timeout: int) -> dict[str, str]:
 
     cache = get_cache(str(CACHE))
     paths = [str(c.path) for c in chapters()]
+    for record in cache.list_project_records():
+        if record.uri not in paths:  # a chapter removed from the book, or a test's throwaway book
+            cache.remove_nb_from_project(record.uri)
     for path in paths:
         cache.add_nb_to_project(path, read_data=MYST_NB_READER)
     stale = [r.uri for r in cache.list_unexecuted() if r.uri in paths]
