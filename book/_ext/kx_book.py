@@ -209,7 +209,28 @@ def _build_finished(app: Sphinx, exception: Exception | None) -> None:
     _write_notebooks(app)
 
 
+#: Extensions jupyter-book loads that declare nothing about parallel builds (so Sphinx reads every page
+#: serially), and why each is safe: no per-document state outside the doctree it transforms.
+PARALLEL_SAFE_UNDECLARED = {
+    # loaded by sphinx_external_toc; it only replaces TocTreeCollector.assign_section_numbers, which Sphinx
+    # calls once in the main process after the parallel reads are merged, keeping its state in
+    # env.toc_secnumbers (merged by that collector)
+    "sphinx_multitoc_numbering",
+    # its read-time transforms annotate the doctree being read; its env state is set at builder-inited in
+    # the main process, and only for the LaTeX builder
+    "sphinx_jupyterbook_latex",
+}
+
+
+def _declare_parallel_safe(app: Sphinx) -> None:
+    for name in sorted(PARALLEL_SAFE_UNDECLARED):
+        app.setup_extension(name)
+        ext = app.extensions[name]
+        ext.parallel_read_safe = ext.parallel_write_safe = True
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    _declare_parallel_safe(app)
     app.add_directive("part-chapters", PartChapters)
     app.connect("config-inited", _check_mathjax_path)
     app.connect("config-inited", _add_static)

@@ -144,10 +144,16 @@ def failure_line(path: str, traceback: str) -> str:
     return f"  {rel}{where}:\n    {message or text.strip().splitlines()[-1]}"
 
 
+#: jupyter-book's own command line, with Sphinx reading and writing on every core: its ``build_sphinx`` takes
+#: ``jobs`` (Sphinx's ``-j``), which the command line does not expose.
+JUPYTER_BOOK_PARALLEL = ("import functools, os, sys; import jupyter_book.sphinx as s; "
+                         "s.build_sphinx = functools.partial(s.build_sphinx, jobs=os.cpu_count() or 1); "
+                         "from jupyter_book.cli.main import main; main(sys.argv[1:])")
+
+
 def build() -> int:
-    jb = Path(sys.executable).parent / "jupyter-book"
-    return subprocess.run([str(jb), "build", str(ROOT), "--path-output", str(ROOT), "-W", "-n", "--keep-going"],
-                          cwd=ROOT).returncode
+    return subprocess.run([sys.executable, "-c", JUPYTER_BOOK_PARALLEL, "build", str(ROOT), "--path-output",
+                           str(ROOT), "-W", "-n", "--keep-going"], cwd=ROOT).returncode
 
 
 def export_executed(target: Path) -> int:
