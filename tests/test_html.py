@@ -418,6 +418,14 @@ def test_images_load(site: Site, docname: str) -> None:
 
 
 @per_chapter
+def test_has_a_figure(site: Site, docname: str) -> None:
+    """The page shows at least one figure from its code (not only the explorer's frames): a kernel that drew
+    with a non-inline matplotlib backend would leave every figure out while every check still passed."""
+    srcs = site.chapter(docname).data["srcs"]
+    assert any("/_images/" in s for s in srcs), f"{docname}: no figure from a code cell among its {len(srcs)} images"
+
+
+@per_chapter
 def test_explorers_respond(site: Site, docname: str) -> None:
     """Each kernel-free explorer is there and moving each of its sliders changes the figure."""
     d = site.chapter(docname).data

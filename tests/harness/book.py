@@ -30,6 +30,11 @@ KERNEL_ENV = {"PYTHONPATH": str(ROOT)}
 #: The kernels the build and the tests start use transport encryption (``kx_helpers/_provisioner.py``): over
 #: plain TCP every kernel logs a warning at start. Set before any kernel manager exists in this process.
 os.environ.setdefault("JUPYTER_DEFAULT_PROVISIONER_NAME", "kx-encrypted-local")
+#: Chapters draw with matplotlib's inline backend, which ipykernel chooses only when ``MPLBACKEND`` is unset:
+#: a caller's ``MPLBACKEND=Agg`` (usual on headless CI) would leave every figure out of the executed chapters,
+#: and so out of the book, with every check still passing. Kernels inherit this process's environment.
+if "inline" not in os.environ.get("MPLBACKEND", "inline"):
+    del os.environ["MPLBACKEND"]
 
 
 @dataclass(frozen=True)
