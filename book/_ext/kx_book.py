@@ -170,7 +170,8 @@ def _run_note(app: Sphinx, pagename: str, templatename: str, context: dict[str, 
 
 
 def _write_notebooks(app: Sphinx) -> None:
-    """Write ``_sources/<page>.ipynb`` for every chapter from its MyST source (jupytext; no outputs)."""
+    """Write ``_sources/<page>.ipynb`` for every chapter from its MyST source (jupytext; no outputs), unless
+    the one there is newer than the source (a rebuild with nothing changed then writes none)."""
     import jupytext
 
     outdir = Path(app.outdir)
@@ -179,6 +180,8 @@ def _write_notebooks(app: Sphinx) -> None:
             continue
         src = Path(app.env.doc2path(pagename))
         target = outdir / "_sources" / f"{pagename}.ipynb"
+        if target.exists() and target.stat().st_mtime_ns > src.stat().st_mtime_ns:
+            continue
         target.parent.mkdir(parents=True, exist_ok=True)
         nb = jupytext.read(src)
         for cell in nb.cells:

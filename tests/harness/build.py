@@ -30,10 +30,10 @@ import os
 import platform
 import re
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from .book import ROOT, Chapter, chapters
 
@@ -77,24 +77,40 @@ def invalidate() -> None:
     STAMPS.write_text("\n".join(new) + "\n")
 
 
+def _cached(cache: Any, path: str) -> bool:
+    from myst_nb.core.read import myst_nb_reader_plugin
+
+    try:
+        cache.match_cache_notebook(myst_nb_reader_plugin(path))
+    except KeyError:
+        return False
+    return True
+
+
 def execute(timeout: int) -> dict[str, str]:
     """Run every uncached chapter in parallel; return {chapter path: traceback} for those that failed."""
     from jupyter_cache import get_cache
-    from jupyter_cache.executors import load_executor
+
+    from .executor import FastStopExecutor
 
     cache = get_cache(str(CACHE))
     paths = [str(c.path) for c in chapters()]
+    known = set()
     for record in cache.list_project_records():
-        if record.uri not in paths:  # a chapter removed from the book, or a test's throwaway book
-            cache.remove_nb_from_project(record.uri)
+        if record.uri not in paths or record.read_data != MYST_NB_READER:
+            cache.remove_nb_from_project(record.uri)  # a chapter removed from the book, or a test's book
+        else:
+            known.add(record.uri)
     for path in paths:
-        cache.add_nb_to_project(path, read_data=MYST_NB_READER)
-    stale = [r.uri for r in cache.list_unexecuted() if r.uri in paths]
+        if path not in known:
+            cache.add_nb_to_project(path, read_data=MYST_NB_READER)
+    # what the cache's list_unexecuted() finds, reading each chapter once with the reader the build uses
+    # (list_unexecuted looks the reader up by entry point for every chapter: a second of the cached rebuild)
+    stale = [path for path in paths if not _cached(cache, path)]
     start = time.perf_counter()
     if stale:
         print(f"executing {len(stale)} of {len(paths)} chapters on {os.cpu_count()} cores", flush=True)
-        executor = load_executor("local-parallel", cache=cache)
-        executor.run_and_cache(filter_uris=stale, timeout=timeout, allow_errors=False)
+        FastStopExecutor(cache=cache).run_and_cache(filter_uris=stale, timeout=timeout, allow_errors=False)
         print(f"executed in {time.perf_counter() - start:.0f} s", flush=True)
     else:
         print(f"all {len(paths)} chapters are in the execution cache", flush=True)
@@ -144,16 +160,23 @@ def failure_line(path: str, traceback: str) -> str:
     return f"  {rel}{where}:\n    {message or text.strip().splitlines()[-1]}"
 
 
-#: jupyter-book's own command line, with Sphinx reading and writing on every core: its ``build_sphinx`` takes
-#: ``jobs`` (Sphinx's ``-j``), which the command line does not expose.
-JUPYTER_BOOK_PARALLEL = ("import functools, os, sys; import jupyter_book.sphinx as s; "
-                         "s.build_sphinx = functools.partial(s.build_sphinx, jobs=os.cpu_count() or 1); "
-                         "from jupyter_book.cli.main import main; main(sys.argv[1:])")
-
-
 def build() -> int:
-    return subprocess.run([sys.executable, "-c", JUPYTER_BOOK_PARALLEL, "build", str(ROOT), "--path-output",
-                           str(ROOT), "-W", "-n", "--keep-going"], cwd=ROOT).returncode
+    """jupyter-book's own command line (in this process, whose imports it shares), with Sphinx reading and
+    writing on every core: its ``build_sphinx`` takes ``jobs`` (Sphinx's ``-j``), which the command line does
+    not expose."""
+    import contextlib
+    import functools
+
+    from jupyter_book import sphinx
+    from jupyter_book.cli.main import main as jupyter_book
+
+    sphinx.build_sphinx = functools.partial(sphinx.build_sphinx, jobs=os.cpu_count() or 1)
+    with contextlib.chdir(ROOT):
+        try:
+            jupyter_book(["build", str(ROOT), "--path-output", str(ROOT), "-W", "-n", "--keep-going"])
+        except SystemExit as done:
+            return done.code if isinstance(done.code, int) else 1
+    return 0
 
 
 def export_executed(target: Path) -> int:
