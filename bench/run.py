@@ -6,8 +6,8 @@ quiet machine:
 * per chapter: its execution time in a fresh kernel (median of ``--repeat`` runs), its number of checks, its
   HTML page weight, and for each explorer the median live redraw divided by **matplotlib's floor** — a bare
   explorer figure with the same number of axes, size and dpi (two lines, a title and axis labels per axes),
-  redrawn in the same kernel. A redraw cannot beat rasterising its axes; the ratio is what the chapter's
-  own ``draw()`` adds;
+  redrawn in the same kernel, alternating with the redraws. A redraw cannot beat rasterising its axes; the
+  ratio is what the chapter's own ``draw()`` adds;
 * the **serial floor**: the sum of the chapters' median run times (what executing them one after another
   costs);
 * cold ``make book`` (empty cache), a no-change cached rebuild, and ``make test``, as ratios to the serial
@@ -38,36 +38,38 @@ HTML = ROOT / "_build" / "html"
 
 # Runs in the chapter's kernel after its last cell: each explorer's live redraw (one slider move = one
 # render_png call) over a sample of its static grid, how much of it the chapter's draw() takes, and the
-# floor: a bare figure of the same size, dpi and number of axes, redrawn the same way.
+# floor: a bare figure of the same size, dpi and number of axes, redrawn the same way. Floor and redraw
+# renders alternate, so a slow spell of the machine slows both and leaves their ratio alone.
 PROBE = r"""
 import gc as _gc, time as _t, statistics as _s, numpy as _np, kx_helpers as _kx
-def _floor(n_axes, figsize, dpi, repeat=15):
-    _x = _np.linspace(0, 1, 200)
+_x = _np.linspace(0, 1, 200)
+def _floor_explorer(n_axes, figsize, dpi):
     def _draw(fig, a):
         for _ax in _np.atleast_1d(fig.subplots(1, n_axes)):
             _ax.plot(_x, _np.sin(a * _x)); _ax.plot(_x, _np.cos(a * _x))
             _kx.set_labels(_ax, f"a = {a:.2f}", "x", "y")
-    _e = _kx.explore(_draw, a=(0.0, 1.0, 0.1), figsize=figsize, dpi=dpi)
-    _e.render_png()
-    _r = []
-    for _i in range(repeat):
-        _t0 = _t.perf_counter(); _e.render_png(a=round(0.1 * (_i % 10), 1)); _r.append(_t.perf_counter() - _t0)
-    return _s.median(_r)
+    _f = _kx.explore(_draw, a=(0.0, 1.0, 0.1), figsize=figsize, dpi=dpi)
+    _f.render_png()
+    return _f
+def _time(render, **values):
+    _t0 = _t.perf_counter(); render(**values); return _t.perf_counter() - _t0
 _res = []
 for _e in [o for o in _gc.get_objects() if isinstance(o, _kx.Explorer)]:
     _names = [p.name for p in _e.params]
     _pts = [pt for pt in _e.static_grid() if pt != tuple(_e.defaults().values())]
     _pts = (_pts[:: max(1, len(_pts) // 9)][:9] or [tuple(_e.defaults().values())])
+    _n = max(1, len(_e._fig.axes))
+    _f = _floor_explorer(_n, _e.figsize, _e.dpi)
     _inner, _draw = [], _e.draw
     def _timed(*a, **k):
         _t0 = _t.perf_counter(); _draw(*a, **k); _inner.append(_t.perf_counter() - _t0)
     _e.draw = _timed
-    _r = []
-    for _pt in _pts:
-        _t0 = _t.perf_counter(); _e.render_png(**dict(zip(_names, _pt))); _r.append(_t.perf_counter() - _t0)
+    _r, _fl = [], []
+    for _i, _pt in enumerate((_pts * 5)[:max(5, len(_pts))]):  # at least 5 pairs
+        _r.append(_time(_e.render_png, **dict(zip(_names, _pt))))
+        _fl.append(_time(_f.render_png, a=round(0.1 * (_i % 10 + 1), 1)))
     _e.draw = _draw
-    _n = len(_e._fig.axes)
-    _res.append((_s.median(_r), _s.median(_inner), _n, _floor(max(1, _n), _e.figsize, _e.dpi)))
+    _res.append((_s.median(_r), _s.median(_inner), _n, _s.median(_fl)))
 print("KXBENCH", _res)
 """
 

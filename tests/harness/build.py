@@ -110,7 +110,9 @@ def execute(timeout: int) -> dict[str, str]:
     start = time.perf_counter()
     if stale:
         print(f"executing {len(stale)} of {len(paths)} chapters on {os.cpu_count()} cores", flush=True)
-        FastStopExecutor(cache=cache).run_and_cache(filter_uris=stale, timeout=timeout, allow_errors=False)
+        # force: run exactly `stale` (without it the executor reads every chapter again to find them)
+        FastStopExecutor(cache=cache).run_and_cache(filter_uris=stale, force=True, timeout=timeout,
+                                                    allow_errors=False)
         print(f"executed in {time.perf_counter() - start:.0f} s", flush=True)
     else:
         print(f"all {len(paths)} chapters are in the execution cache", flush=True)
