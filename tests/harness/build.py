@@ -10,9 +10,11 @@ three steps, all configured by ``_config.yml`` and ``_toc.yml``:
    static files change, only the pages are rebuilt.
 2. **Execute.** Every chapter of ``_toc.yml`` is added to the cache's project, read by MyST-NB's own reader
    (so the cache holds exactly what the build will look up), and jupyter-cache's ``local-parallel`` executor
-   runs those without a cached result, one kernel per core.
-3. **Build.** ``jupyter-book build . -W -n --keep-going`` then finds every chapter in the cache and executes
-   nothing (a chapter that failed in step 2 is run again there, so its page shows the error).
+   runs those without a cached result, one kernel per core, each kernel stopped as soon as its chapter has
+   run (:mod:`tests.harness.executor`).
+3. **Build.** ``jupyter-book build . -W -n --keep-going``, run in this process with Sphinx on every core,
+   then finds every chapter in the cache and executes nothing (a chapter that failed in step 2 is run again
+   there, so its page shows the error).
 
 For CI shards, ``--export DIR`` writes the cached executed chapters to ``DIR/<part>/<slug>.ipynb`` and
 ``--import DIR`` puts such files into this checkout's cache (a shard's ``make test`` fills its cache; one
